@@ -1,0 +1,2 @@
+Console.WriteLine("usage: Dify.Bench engine");
+return 2;
