@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Dify.Workflows.Dsl;
+
+/// <summary>
+/// Reads ids, handles, types and selector parts as strings whatever YAML made of them: a hand-written
+/// <c>sourceHandle: true</c> is a boolean and an unquoted id is a number, yet both name strings.
+/// </summary>
+internal static class JsonText
+{
+    /// <summary>The text of a scalar (string, number or bool); null for null, missing or non-scalar nodes.</summary>
+    public static string? ScalarText(JsonNode? node)
+    {
+        if (node is not JsonValue value) return null;
+        return value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Number => NumberText(value),
+            _ => null,
+        };
+    }
+
+    public static bool IsScalar(JsonNode? node) => node is JsonValue value && value.GetValueKind() != JsonValueKind.Null;
+
+    /// <summary>The string of a string node only (no conversion); null otherwise.</summary>
+    public static string? StringOrNull(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    public static bool IsTrue(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.True;
+
+    public static string NumberText(JsonValue value)
+    {
+        if (value.TryGetValue<JsonElement>(out var element)) return element.GetRawText();
+        if (value.TryGetValue<long>(out var whole)) return whole.ToString(CultureInfo.InvariantCulture);
+        if (value.TryGetValue<decimal>(out var exact)) return exact.ToString(CultureInfo.InvariantCulture);
+        if (value.TryGetValue<double>(out var real))
+        {
+            if (double.IsNaN(real)) return "nan";
+            if (double.IsInfinity(real)) return real > 0 ? "inf" : "-inf";
+            return real.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return value.ToJsonString();
+    }
+}
