@@ -25,7 +25,9 @@ public sealed class AssignerNode : NodeExecutor<AssignerNodeData>
             var current = working.TryGetValue(key, out var w) ? w.Value : context.Require(item.Target);
             JsonNode? input = item.InputType == "constant"
                 ? item.Value?.DeepClone()
-                : item.ValueSelector is null ? null : context.Require(item.ValueSelector)?.DeepClone();
+                : item.ValueSelector is null ? null
+                : working.TryGetValue(item.ValueSelector.ToString(), out var written) ? written.Value?.DeepClone() // later items see earlier writes
+                : context.Require(item.ValueSelector)?.DeepClone();
             var next = Apply(item.Operation, current, input, item.InputType, key);
             working[key] = (item.Target.Parts, next);
             updated.Add(new JsonObject { ["name"] = item.Target.Name, ["selector"] = item.Target.ToJson(), ["value"] = next?.DeepClone() });

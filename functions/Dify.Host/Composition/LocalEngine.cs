@@ -1,0 +1,95 @@
+using Dify.Durable;
+using Dify.Durable.Embedded;
+using Dify.Storage.Sqlite;
+using Dify.Workflows.Dsl;
+using Dify.Workflows.Engine;
+using Dify.Workflows.Engine.Definition;
+using Dify.Workflows.Engine.Events;
+using Dify.Workflows.Engine.Runtime;
+using Dify.Workflows.Hosting;
+using Dify.Workflows.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Dify.Host.Composition;
+
+/// <summary>
+/// The embedded default: one process, state in a data folder (SQLite files + uploads). Wires the
+/// durable runtime, the run event log, node executors and their local adapters. Used by the CLI,
+/// the local HTTP host, tests and the benchmark.
+/// </summary>
+public sealed class LocalEngine : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private LocalEngine(string dataDirectory) => DataDirectory = dataDirectory;
+
+    public string DataDirectory { get; }
+    public required EmbeddedDurableRuntime Runtime { get; init; }
+    public required SqliteRunEventLog Events { get; init; }
+    public required IWorkflowCatalog Catalog { get; init; }
+    public required WorkflowAppLoader Loader { get; init; }
+    public required WorkflowRunService Runs { get; init; }
+
+    public static async Task<LocalEngine> StartAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken, IRunEventSink? extraSink = null)
+    {
+        var data = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(data);
+        var events = await SqliteRunEventLog.OpenAsync(new SqliteDatabase(Path.Combine(data, "events.db")), loggers.CreateLogger<SqliteRunEventLog>(), cancellationToken);
+        var sink = extraSink is null ? (IRunEventSink)new RunEventLogSink(events) : new CompositeRunEventSink(new RunEventLogSink(events), extraSink);
+
+        var adapters = await LocalAdapters.CreateAsync(data, configuration, loggers, cancellationToken);
+        var registry = new NodeExecutorRegistry(adapters.Executors);
+        var catalog = new WorkflowCatalog();
+        var orchestrator = new WorkflowOrchestrator(catalog, sink);
+        var activity = new NodeActivity(catalog, sink, loggers.CreateLogger<NodeActivity>());
+
+        var runtime = new EmbeddedDurableRuntime(
+            new EmbeddedRuntimeOptions { DatabasePath = Path.Combine(data, "durable.db"), SerializerOptions = WorkflowOrchestrator.SerializerOptions },
+            loggers.CreateLogger<EmbeddedDurableRuntime>());
+        runtime.RegisterOrchestrator(WorkflowOrchestrator.Name, orchestrator.RunJsonAsync);
+        runtime.RegisterActivity(NodeActivity.Name, async (_, input, ct) => await activity.ExecuteAsync((NodeActivityInput)input!, ct));
+
+        var engine = new LocalEngine(data)
+        {
+            Runtime = runtime,
+            Events = events,
+            Catalog = catalog,
+            Loader = new WorkflowAppLoader(new DslImporter(), new WorkflowCompiler(registry)),
+            Runs = new WorkflowRunService(runtime, catalog, TimeProvider.System),
+        };
+        engine._owned.Add(runtime);
+        engine._owned.Add(events);
+        engine._owned.Add(adapters);
+        return engine;
+    }
+
+    private string AppsDirectory => Path.Combine(DataDirectory, "apps");
+
+    /// <summary>Keeps the app file so unfinished runs of it can be resumed after a restart.</summary>
+    public void Remember(LoadedApp app, string content)
+    {
+        if (app.Definition is null) return;
+        Directory.CreateDirectory(AppsDirectory);
+        var path = Path.Combine(AppsDirectory, app.Definition.Key + ".yml");
+        if (!File.Exists(path)) File.WriteAllText(path, content);
+        Catalog.Add(app.Definition);
+    }
+
+    /// <summary>Loads every remembered app, then replays and continues every unfinished run.</summary>
+    public async Task<int> ResumeAsync(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(AppsDirectory))
+            foreach (var file in Directory.EnumerateFiles(AppsDirectory, "*.yml"))
+            {
+                var app = Loader.Load(await File.ReadAllTextAsync(file, cancellationToken), Path.GetFileName(file));
+                if (app.Definition is not null) Catalog.Add(app.Definition);
+            }
+        return await Runtime.ResumeUnfinishedAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--) await _owned[i].DisposeAsync();
+    }
+}
