@@ -108,7 +108,7 @@ def _audit(event, args):
         return  # realpath() inside the hook must not recurse into it
     if event in DENIED_EVENTS:
         raise PermissionError(f"sandbox: operation not permitted ({event})")
-    if event == "import" and args and args[0] in ("_posixsubprocess", "_ctypes", "ctypes"):
+    if event == "import" and args and args[0] in ("_posixsubprocess", "_ctypes", "ctypes", "_thread"):
         raise PermissionError(f"sandbox: import of {args[0]} is not permitted")
     checks = None
     if event == "open":
@@ -150,6 +150,18 @@ def _audit(event, args):
 
 for _m in ("_posixsubprocess", "subprocess", "ctypes", "_ctypes"):
     sys.modules.pop(_m, None)
+
+
+def _no_threads(*args, **kwargs):
+    raise PermissionError("sandbox: threads are not permitted")
+
+
+# Python 3.11 raises no audit event for new threads. A thread would outlive its call in this
+# shared worker, so the thread constructors are swapped out (and re-importing _thread is denied).
+import _thread  # noqa: E402
+import threading  # noqa: E402
+_thread.start_new_thread = _thread.start_new = _no_threads
+threading._start_new_thread = _no_threads
 sys.addaudithook(_audit)
 os.chdir(SCRATCH)
 
@@ -188,7 +200,7 @@ def _compile_template(code):
 
 
 def _line_of(exc, filename):
-    if isinstance(exc, SyntaxError) and exc.filename in (filename, "<unknown>", None) and exc.lineno:
+    if isinstance(exc, (SyntaxError, jinja2.TemplateSyntaxError)) and exc.lineno:
         return exc.lineno
     line = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
@@ -200,7 +212,12 @@ def _line_of(exc, filename):
 def _describe(exc, filename):
     if isinstance(exc, MemoryError):
         return f"MemoryError: memory limit of {MEMORY_LIMIT_MIB} MiB exceeded"
-    message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else str(exc)
+    if isinstance(exc, SyntaxError) and exc.msg:
+        message = exc.msg
+    elif isinstance(exc, jinja2.TemplateSyntaxError) and exc.message:
+        message = exc.message
+    else:
+        message = str(exc)
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     line = _line_of(exc, filename)
     return f"{text} (line {line})" if line else text
