@@ -60,25 +60,56 @@ public sealed class ErrorHandlingTests
             2 => ChatReply.Error(503, "busy") with { RetryAfter = TimeSpan.FromMilliseconds(10) },
             _ => ChatReply.FromText("finally"),
         };
-        var models = TestModels.For(server, o => o.MaxRetries = 2);
+        var models = TestModels.For(server, o =>
+        {
+            o.MaxRetries = 2;
+            o.RetryBaseDelaySeconds = 0.01;
+        });
+        var stopwatch = Stopwatch.StartNew();
 
         var result = await models.Chat.CompleteAsync(TestModels.Ask("x"), null, CancellationToken.None);
 
         Assert.Equal("finally", result.Text);
         Assert.Equal(3, server.ChatRequestCount);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"retries took {stopwatch.Elapsed}");
     }
 
     [Fact]
     public async Task Retries_are_bounded_by_MaxRetries()
     {
         await using var server = await OpenAiCompatibleServer.StartAsync();
-        server.Responder = _ => ChatReply.Error(500, "down") with { RetryAfter = TimeSpan.FromMilliseconds(5) };
-        var models = TestModels.For(server, o => o.MaxRetries = 2);
+        server.Responder = _ => ChatReply.Error(500, "down");
+        var models = TestModels.For(server, o =>
+        {
+            o.MaxRetries = 2;
+            o.RetryBaseDelaySeconds = 0.01;
+        });
 
         var ex = await Assert.ThrowsAsync<ModelProviderException>(() => models.Chat.CompleteAsync(TestModels.Ask("x"), null, CancellationToken.None));
 
         Assert.Equal(500, ex.StatusCode);
         Assert.Equal(3, server.ChatRequestCount);
+    }
+
+    [Fact]
+    public async Task Server_retry_after_is_honoured()
+    {
+        await using var server = await OpenAiCompatibleServer.StartAsync();
+        var calls = 0;
+        server.Responder = _ => Interlocked.Increment(ref calls) == 1
+            ? ChatReply.Error(429, "wait") with { RetryAfter = TimeSpan.FromMilliseconds(600) }
+            : ChatReply.FromText("ok");
+        var models = TestModels.For(server, o =>
+        {
+            o.MaxRetries = 1;
+            o.RetryBaseDelaySeconds = 0.01;
+        });
+        var stopwatch = Stopwatch.StartNew();
+
+        var result = await models.Chat.CompleteAsync(TestModels.Ask("x"), null, CancellationToken.None);
+
+        Assert.Equal("ok", result.Text);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(550), $"retried after {stopwatch.Elapsed}");
     }
 
     [Fact]

@@ -169,6 +169,20 @@ public sealed class ProviderConfigurationTests
     }
 
     [Fact]
+    public async Task Server_ModelsConfiguration_points_AddDifyModels_at_the_server()
+    {
+        await using var server = await OpenAiCompatibleServer.StartAsync();
+        server.ExpectedApiKey = "k1";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(server.ModelsConfiguration(model: "forced")).Build();
+        using var services = new ServiceCollection().AddDifyModels(configuration.GetSection("Models")).BuildServiceProvider();
+
+        var result = await services.GetRequiredService<IChatModel>().CompleteAsync(TestModels.Ask("via config"), null, CancellationToken.None);
+
+        Assert.Equal("via config", result.Text);
+        Assert.Equal("forced", Assert.Single(server.Requests).Model);
+    }
+
+    [Fact]
     public void In_memory_configuration_with_colon_keys_binds()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -32,17 +31,19 @@ internal static class JsonText
 
     public static bool IsTrue(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.True;
 
-    public static string NumberText(JsonValue value)
+    public static string NumberText(JsonValue value) => NonFinite(value) switch
     {
-        if (value.TryGetValue<JsonElement>(out var element)) return element.GetRawText();
-        if (value.TryGetValue<long>(out var whole)) return whole.ToString(CultureInfo.InvariantCulture);
-        if (value.TryGetValue<decimal>(out var exact)) return exact.ToString(CultureInfo.InvariantCulture);
-        if (value.TryGetValue<double>(out var real))
-        {
-            if (double.IsNaN(real)) return "nan";
-            if (double.IsInfinity(real)) return real > 0 ? "inf" : "-inf";
-            return real.ToString("R", CultureInfo.InvariantCulture);
-        }
-        return value.ToJsonString();
+        null => value.ToJsonString(),
+        double.NegativeInfinity => "-inf",
+        double.PositiveInfinity => "inf",
+        _ => "nan",
+    };
+
+    /// <summary>The value when it is an infinity or NaN (which JSON cannot write); null otherwise.</summary>
+    public static double? NonFinite(JsonValue value)
+    {
+        if (value.TryGetValue<double>(out var real) && !double.IsFinite(real)) return real;
+        if (value.TryGetValue<float>(out var single) && !float.IsFinite(single)) return single;
+        return null;
     }
 }
