@@ -1,19 +1,39 @@
+using Dify.Models;
+using Dify.Models.Configuration;
 using Dify.Workflows.Nodes;
+using Dify.Workflows.Sandbox.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Dify.Host.Composition;
 
-/// <summary>The local adapters behind the I/O nodes (models, code sandbox, HTTP, files, knowledge) and the executors using them.</summary>
+/// <summary>
+/// The local adapters behind the I/O nodes (models, code sandbox, HTTP, files, knowledge) and the
+/// executors using them. Configuration sections: Models (see Dify.Models), Sandbox (LocalSandboxOptions).
+/// </summary>
 internal sealed class LocalAdapters : IAsyncDisposable
 {
     private readonly List<object> _owned = [];
 
     public List<INodeExecutor> Executors { get; } = [];
+    public required ModelProviders Models { get; init; }
+    public required LocalCodeSandbox Sandbox { get; init; }
 
     public static Task<LocalAdapters> CreateAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var adapters = new LocalAdapters();
+        var modelOptions = configuration.GetSection(ModelsOptions.SectionName).Get<ModelsOptions>() ?? new ModelsOptions();
+        var sandboxOptions = configuration.GetSection("Sandbox").Get<LocalSandboxOptions>() ?? new LocalSandboxOptions();
+        sandboxOptions.WorkRoot ??= Path.Combine(dataDirectory, "sandbox");
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+
+        var adapters = new LocalAdapters
+        {
+            Models = new ModelProviders(Options.Create(modelOptions), loggers),
+            Sandbox = new LocalCodeSandbox(sandboxOptions, loggers.CreateLogger<LocalCodeSandbox>()),
+        };
+        adapters._owned.Add(adapters.Sandbox);
+        adapters._owned.Add(http);
         return Task.FromResult(adapters);
     }
 
