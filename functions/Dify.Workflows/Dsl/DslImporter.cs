@@ -9,7 +9,21 @@ namespace Dify.Workflows.Dsl;
 /// </summary>
 public sealed class DslImporter
 {
-    public DslImportOutcome ImportFile(string path) => Import(File.ReadAllText(path), Path.GetFileName(path));
+    public DslImportOutcome ImportFile(string path)
+    {
+        string content;
+        try
+        {
+            content = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var problems = new DslProblemList(Path.GetFileName(path));
+            problems.Error(null, null, $"cannot read the file: {e.Message}");
+            return Failed(problems, null);
+        }
+        return Import(content, Path.GetFileName(path));
+    }
 
     public DslImportOutcome Import(string content, string fileName)
     {
@@ -33,6 +47,7 @@ public sealed class DslImporter
 
         var document = new DslDocumentReader(problems).Read(root, version);
         if (document is null || problems.HasErrors) return Failed(problems, version);
+        if (status == DslImportStatus.Completed && problems.All.Count > 0) status = DslImportStatus.CompletedWithWarnings;
         return new DslImportOutcome(status, document, problems.All, version, null);
     }
 

@@ -13,10 +13,14 @@ public static partial class DslVersion
     public const string Current = "0.6.0";
 
     /// <summary>The status Dify gives a file of this version before any content checks.</summary>
-    public static DslImportStatus Compatibility(string imported)
+    public static DslImportStatus Compatibility(string imported, string current = Current)
     {
-        if (!TryParse(imported, out var importedVersion)) return DslImportStatus.Failed;
-        TryParse(Current, out var current);
+        if (!TryParse(imported, out var importedVersion) || !TryParse(current, out var currentVersion)) return DslImportStatus.Failed;
+        return Compare(importedVersion, currentVersion);
+    }
+
+    private static DslImportStatus Compare(ParsedVersion importedVersion, ParsedVersion current)
+    {
         if (importedVersion.CompareTo(current) > 0) return DslImportStatus.Pending;
         if (importedVersion.Major < current.Major) return DslImportStatus.Pending;
         if (importedVersion.Minor < current.Minor) return DslImportStatus.CompletedWithWarnings;
