@@ -27,7 +27,7 @@ public static class CrashScenario
         });
         runtime.RegisterActivity(Activity, async (context, input, ct) =>
         {
-            await Task.Delay(40, ct);
+            await Task.Delay(50, ct);
             // The side effect happens at the end: a kill after it but before the result is recorded repeats it once.
             await File.AppendAllTextAsync(logPath, context.TaskId.ToString(CultureInfo.InvariantCulture) + "\n", Encoding.UTF8, ct);
             return (int)input!;

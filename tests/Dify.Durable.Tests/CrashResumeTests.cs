@@ -9,7 +9,8 @@ namespace Dify.Durable.Tests;
 /// a fresh runtime on the same database resumes it.</summary>
 public sealed class CrashResumeTests(ITestOutputHelper output) : RuntimeTestBase(output)
 {
-    private const int ActivityCount = 12;
+    // 40 activities of 50 ms: ~2 s of work, so the kill lands mid-way even when the test host is busy.
+    private const int ActivityCount = 40;
 
     [Fact]
     public async Task Killed_process_resumes_without_repeating_completed_activities()
