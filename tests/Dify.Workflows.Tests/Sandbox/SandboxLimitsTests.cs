@@ -96,6 +96,23 @@ public sealed class SandboxLimitsTests(SandboxFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Worker_killed_while_idle_is_replaced_without_failing_the_next_call()
+    {
+        await using var sandbox = Small();
+        const string code = "import os\ndef main():\n    return {'pid': os.getpid()}";
+        var pid = (await sandbox.ExecuteAsync(CodeLanguage.Python3, code, [], CancellationToken.None))!["pid"]!.GetValue<int>();
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var next = (await sandbox.ExecuteAsync(CodeLanguage.Python3, code, [], CancellationToken.None))!["pid"]!.GetValue<int>();
+
+        Assert.NotEqual(pid, next);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_call_and_the_next_call_works()
     {
         await using var sandbox = Small();
