@@ -105,7 +105,14 @@ internal sealed class HistoryWriter : IAsyncDisposable
         }
         catch
         {
-            _sql.Rollback.ExecuteNonQuery();
+            try
+            {
+                _sql.Rollback.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // No transaction was open (BEGIN itself failed); nothing to undo.
+            }
             throw;
         }
     }

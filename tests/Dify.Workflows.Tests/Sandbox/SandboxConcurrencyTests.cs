@@ -28,6 +28,30 @@ public sealed class SandboxConcurrencyTests(SandboxFixture fixture, ITestOutputH
         Assert.All(results, r => Assert.Equal(r.i * 2, r.Item2!["v"]!.GetValue<int>()));
     }
 
+    [Fact]
+    public async Task Waiting_calls_are_served_in_arrival_order()
+    {
+        await using var sandbox = new Dify.Workflows.Sandbox.Local.LocalCodeSandbox(new() { WorkersPerLanguage = 1 });
+        await sandbox.ExecuteAsync(CodeLanguage.Python3, "def main():\n    return {}", [], CancellationToken.None); // warm
+        var finished = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        const string code = "import time\ndef main(n, pause):\n    time.sleep(pause)\n    return {'n': n}";
+
+        var calls = new List<Task>();
+        for (var i = 0; i < 5; i++)
+        {
+            var n = i;
+            calls.Add(Task.Run(async () =>
+            {
+                await sandbox.ExecuteAsync(CodeLanguage.Python3, code, new JsonObject { ["n"] = n, ["pause"] = n == 0 ? 0.3 : 0.01 }, CancellationToken.None);
+                finished.Enqueue(n);
+            }));
+            await Task.Delay(30); // arrive one after the other while call 0 holds the only worker
+        }
+        await Task.WhenAll(calls);
+
+        Assert.Equal([0, 1, 2, 3, 4], finished.ToArray());
+    }
+
     [Theory]
     [InlineData(CodeLanguage.Python3, "def main(a, b):\n    return {'sum': a + b}")]
     [InlineData(CodeLanguage.JavaScript, "function main({a, b}) { return { sum: a + b }; }")]

@@ -9,8 +9,8 @@ namespace Dify.Workflows.Tests.Sandbox;
 [Collection(SandboxCollection.Name)]
 public sealed class SandboxLimitsTests(SandboxFixture fixture, ITestOutputHelper output)
 {
-    private static LocalCodeSandbox Small(int workers = 1) =>
-        new(new LocalSandboxOptions { CallTimeout = TimeSpan.FromSeconds(1), WorkersPerLanguage = workers, MemoryLimitMiB = 256 });
+    private static LocalCodeSandbox Small(int timeoutSeconds = 1) =>
+        new(new LocalSandboxOptions { CallTimeout = TimeSpan.FromSeconds(timeoutSeconds), WorkersPerLanguage = 1, MemoryLimitMiB = 256 });
 
     [Theory]
     [InlineData(CodeLanguage.Python3, "def main():\n    while True:\n        pass\n", "def main():\n    return {'ok': 1}\n")]
@@ -35,7 +35,8 @@ public sealed class SandboxLimitsTests(SandboxFixture fixture, ITestOutputHelper
     [Fact]
     public async Task Python_memory_bomb_fails_cleanly_and_the_worker_recovers()
     {
-        await using var sandbox = Small();
+        // A long deadline: on a busy machine the memory limit must still be what stops the code.
+        await using var sandbox = Small(timeoutSeconds: 30);
 
         var e = await Assert.ThrowsAsync<CodeExecutionException>(() => sandbox.ExecuteAsync(CodeLanguage.Python3,
             "def main():\n    hoard = []\n    while True:\n        hoard.append(bytearray(10 * 1024 * 1024))\n", [], CancellationToken.None));
@@ -49,7 +50,7 @@ public sealed class SandboxLimitsTests(SandboxFixture fixture, ITestOutputHelper
     [Fact]
     public async Task JavaScript_memory_bomb_fails_cleanly_and_the_worker_is_replaced()
     {
-        await using var sandbox = Small();
+        await using var sandbox = Small(timeoutSeconds: 30);
 
         var e = await Assert.ThrowsAsync<CodeExecutionException>(() => sandbox.ExecuteAsync(CodeLanguage.JavaScript,
             "function main() { const hoard = []; while (true) { hoard.push(new Array(1e6).fill(1.5)); } }", [], CancellationToken.None));
@@ -93,6 +94,23 @@ public sealed class SandboxLimitsTests(SandboxFixture fixture, ITestOutputHelper
 
         Assert.Contains("crashed", e.Message);
         Assert.Equal("""{"ok":1}""", next!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Worker_killed_while_idle_is_replaced_without_failing_the_next_call()
+    {
+        await using var sandbox = Small();
+        const string code = "import os\ndef main():\n    return {'pid': os.getpid()}";
+        var pid = (await sandbox.ExecuteAsync(CodeLanguage.Python3, code, [], CancellationToken.None))!["pid"]!.GetValue<int>();
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var next = (await sandbox.ExecuteAsync(CodeLanguage.Python3, code, [], CancellationToken.None))!["pid"]!.GetValue<int>();
+
+        Assert.NotEqual(pid, next);
     }
 
     [Fact]

@@ -10,7 +10,6 @@ namespace Dify.Workflows.Sandbox.Local;
 /// </summary>
 internal sealed class NetworkNamespaceProbe(LocalSandboxOptions options, ILogger logger)
 {
-    private static readonly string[] Candidates = ["/usr/bin/unshare", "/bin/unshare"];
     private readonly Lazy<Task<string?>> _unshare = new(() => ProbeAsync(options, logger));
 
     /// <summary>Path of a working unshare, or null when workers must run in the host's network namespace.</summary>
@@ -21,7 +20,7 @@ internal sealed class NetworkNamespaceProbe(LocalSandboxOptions options, ILogger
     private static async Task<string?> ProbeAsync(LocalSandboxOptions options, ILogger logger)
     {
         if (!options.UseNetworkNamespace) return null;
-        var unshare = Candidates.FirstOrDefault(File.Exists);
+        var unshare = new[] { "/usr/bin/unshare", "/bin/unshare" }.FirstOrDefault(File.Exists);
         if (unshare is null)
         {
             SandboxLog.NoNetworkNamespace(logger, "unshare (util-linux) is not installed");

@@ -38,6 +38,7 @@ internal sealed class SandboxWorker : IAsyncDisposable
     public int Pid => _process.Id;
     public int Calls { get; private set; }
     public bool IsUsable { get; private set; } = true;
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Waits for the worker's {"ready":true} line.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -73,9 +74,9 @@ internal sealed class SandboxWorker : IAsyncDisposable
         Calls++;
         var id = ++_lastId;
         var maxReply = options.MaxOutputBytes + options.MaxCapturedOutputChars * 4 + 64 * 1024;
-        // The worker enforces the timeout itself where it can (node's vm timeout); the host's
-        // deadline is a little later and is the one that always holds (python, stuck workers).
-        var hostTimeout = options.CallTimeout + TimeSpan.FromMilliseconds(500);
+        // The node worker enforces the timeout itself (vm timeout) and stays warm, so the host's
+        // deadline, which always holds (python, stuck workers), comes a little later there.
+        var hostTimeout = options.CallTimeout + (Language == "javascript" ? TimeSpan.FromMilliseconds(250) : TimeSpan.Zero);
         var exchange = ExchangeAsync(id, payload, maxReply);
         byte[]? line;
         try

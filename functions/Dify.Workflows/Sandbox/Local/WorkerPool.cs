@@ -44,6 +44,13 @@ internal sealed class WorkerPool : IAsyncDisposable
         try
         {
             var worker = await GetWorkerAsync(slot, cancellationToken).ConfigureAwait(false);
+            if (worker.HasExited)
+            {
+                // Died while idle (killed from outside, OOM killer): nobody's call was lost, so
+                // replace it without failing this one.
+                Replace(slot, worker, "exited while idle");
+                worker = await GetWorkerAsync(slot, cancellationToken).ConfigureAwait(false);
+            }
             try
             {
                 return await worker.CallAsync(payload, _options, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,28 @@ const RUNNER = `(function (g) {
   Promise.resolve(r).then((v) => { g.__sandboxDone = settle(v); }, (e) => { g.__sandboxDone = { ok: false, error: describe(e) }; });
 })(globalThis);`;
 
+const BOOTSTRAP_SCRIPT = new vm.Script(BOOTSTRAP, { filename: 'sandbox-bootstrap.js' });
+const RUNNER_SCRIPT = new vm.Script(RUNNER, { filename: 'sandbox-runner.js' });
+
+function newContext() {
+  const ctx = vm.createContext(Object.create(null), {
+    codeGeneration: { strings: true, wasm: false },
+    microtaskMode: 'afterEvaluate',
+  });
+  BOOTSTRAP_SCRIPT.runInContext(ctx);
+  return ctx;
+}
+
+// Creating a context costs most of a call (~1 ms), so the next one is prepared while the worker
+// is idle. Every context serves exactly one call.
+let spare = null;
+function takeContext() {
+  const ctx = spare || newContext();
+  spare = null;
+  setImmediate(() => { if (!spare) spare = newContext(); });
+  return ctx;
+}
+
 function send(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
@@ -70,15 +92,11 @@ function handle(req) {
   } catch (e) {
     return { ok: false, kind: 'user', error: (e.name || 'SyntaxError') + ': ' + e.message + syntaxLine(e) };
   }
-  const ctx = vm.createContext(Object.create(null), {
-    codeGeneration: { strings: true, wasm: false },
-    microtaskMode: 'afterEvaluate',
-  });
-  vm.runInContext(BOOTSTRAP, ctx);
+  const ctx = takeContext();
   ctx.__sandboxInputs = req.inputs_json; // a primitive string: carries no host prototype
   try {
     script.runInContext(ctx, { timeout: remaining() });
-    vm.runInContext(RUNNER, ctx, { timeout: remaining() });
+    RUNNER_SCRIPT.runInContext(ctx, { timeout: remaining() });
   } catch (e) {
     if (isTimeout(e)) return { ok: false, kind: 'timeout', error: 'timed out' };
     // Thrown by top-level user code; it may be any value from the context.
