@@ -1,5 +1,4 @@
 using Dify.Durable;
-using Dify.Durable.Embedded;
 using Dify.Storage.Sqlite;
 using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine;

@@ -1,3 +1,4 @@
+using Dify.Workflows.Values;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -43,7 +44,7 @@ public sealed class NodeDataReader(string file, GraphNode node, List<DslProblem>
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
         JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.AsDouble() != 0,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Trim().ToLowerInvariant() is "true" or "1" or "yes",
         _ => fallback,
     };
@@ -61,7 +62,7 @@ public sealed class NodeDataReader(string file, GraphNode node, List<DslProblem>
         switch (obj?[key])
         {
             case null: return fallback;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.Number: return v.GetValue<double>();
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number: return v.AsDouble();
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                 if (double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
                 if (string.IsNullOrWhiteSpace(v.GetValue<string>())) return fallback;

@@ -1,3 +1,4 @@
+using Dify.Workflows.Values;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -118,7 +119,7 @@ public static class ValueText
     public static string NumberText(JsonValue v)
     {
         if (NumberIsInteger(v, out var l)) return l.ToString(CultureInfo.InvariantCulture);
-        var d = v.GetValue<double>();
+        var d = v.AsDouble();
         return PythonFloat(d);
     }
 

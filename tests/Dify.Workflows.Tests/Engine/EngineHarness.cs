@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Dify.Durable.Embedded;
+using Dify.Durable;
 using Dify.Testing;
 using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine;

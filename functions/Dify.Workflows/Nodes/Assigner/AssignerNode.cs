@@ -89,8 +89,8 @@ public sealed class AssignerNode : NodeExecutor<AssignerNodeData>
                     throw new NodeExecutionException($"Operation '{op}' needs a number variable, {target} is not a number");
                 if (input is not JsonValue iv || iv.GetValueKind() != JsonValueKind.Number)
                     throw new NodeExecutionException($"Operation '{op}' on {target} needs a number input");
-                var a = cv.GetValue<double>();
-                var b = iv.GetValue<double>();
+                var a = cv.AsDouble();
+                var b = iv.AsDouble();
                 if (op == "/=" && b == 0) throw new NodeExecutionException($"Operation '/=' on {target}: division by zero");
                 var r = op switch { "+=" => a + b, "-=" => a - b, "*=" => a * b, _ => a / b };
                 var bothInt = ValueText.NumberIsInteger(cv, out _) && ValueText.NumberIsInteger(iv, out _) && op != "/=";

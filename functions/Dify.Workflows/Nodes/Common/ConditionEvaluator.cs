@@ -112,7 +112,7 @@ public static class ConditionEvaluator
         JsonArray a => a.Count == 0,
         JsonObject o => o.Count == 0,
         JsonValue s when s.GetValueKind() == JsonValueKind.String => s.GetValue<string>().Length == 0,
-        JsonValue n when n.GetValueKind() == JsonValueKind.Number => n.GetValue<double>() == 0,
+        JsonValue n when n.GetValueKind() == JsonValueKind.Number => n.AsDouble() == 0,
         JsonValue b when b.GetValueKind() == JsonValueKind.False => true,
         _ => false,
     };
@@ -167,14 +167,14 @@ public static class ConditionEvaluator
 
     private static double Number(JsonNode actual, string op) => actual switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.AsDouble(),
         JsonValue v when v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => throw new NodeExecutionException($"Invalid actual value type: number (operator '{op}')"),
     };
 
     private static double ExpectedNumber(JsonNode? expected) => expected switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.AsDouble(),
         JsonValue v when double.TryParse(ExpectedText(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => throw new NodeExecutionException($"Invalid expected value: '{ExpectedText(expected)}' is not a number"),
     };
@@ -195,7 +195,7 @@ public static class ConditionEvaluator
     {
         if (item is JsonValue iv && iv.GetValueKind() == JsonValueKind.String) return iv.GetValue<string>() == ExpectedText(expected);
         if (item is JsonValue nv && nv.GetValueKind() == JsonValueKind.Number)
-            return double.TryParse(ExpectedText(expected), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == nv.GetValue<double>();
+            return double.TryParse(ExpectedText(expected), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == nv.AsDouble();
         if (item is JsonValue bv && bv.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return bv.GetValue<bool>() == ToBool(expected);
         return JsonNode.DeepEquals(item, expected);
     }
@@ -210,7 +210,7 @@ public static class ConditionEvaluator
     {
         JsonValue b when b.GetValueKind() == JsonValueKind.True => true,
         JsonValue b when b.GetValueKind() == JsonValueKind.False => false,
-        JsonValue n when n.GetValueKind() == JsonValueKind.Number => n.GetValue<double>() != 0,
+        JsonValue n when n.GetValueKind() == JsonValueKind.Number => n.AsDouble() != 0,
         JsonValue s when s.GetValueKind() == JsonValueKind.String => s.GetValue<string>().Trim().ToLowerInvariant() is "true" or "1",
         _ => false,
     };

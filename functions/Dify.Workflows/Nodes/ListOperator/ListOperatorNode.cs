@@ -89,7 +89,7 @@ public sealed class ListOperatorNode : NodeExecutor<ListOperatorNodeData>
     private static int CompareValues(JsonNode? a, JsonNode? b)
     {
         if (a is JsonValue av && b is JsonValue bv && av.GetValueKind() == JsonValueKind.Number && bv.GetValueKind() == JsonValueKind.Number)
-            return av.GetValue<double>().CompareTo(bv.GetValue<double>());
+            return av.AsDouble().CompareTo(bv.AsDouble());
         return string.CompareOrdinal(ValueText.ToText(a), ValueText.ToText(b));
     }
 }

@@ -19,15 +19,16 @@ public static class StartInputValidator
         foreach (var v in form.Variables)
         {
             var value = inputs?[v.Variable]?.DeepClone();
-            if (value is JsonValue s && s.GetValueKind() == JsonValueKind.String && s.GetValue<string>().Length == 0 && v.Type is not ("text-input" or "paragraph"))
-                value = null;
-            if (value is null)
+            // Dify treats an empty value like a missing one ("not user_input_value").
+            var empty = value is null || (value is JsonValue s && s.GetValueKind() == JsonValueKind.String && s.GetValue<string>().Length == 0);
+            if (empty)
             {
+                if (value is not null && !v.Required && v.Default is null) { result[v.Variable] = value; continue; }
                 if (v.Required && (v.Default is null || IsBlank(v.Default))) throw new InputValidationException($"{v.Variable} is required in input form");
                 value = v.Default?.DeepClone();
                 if (value is null) { result[v.Variable] = null; continue; }
             }
-            result[v.Variable] = Coerce(v, value);
+            result[v.Variable] = Coerce(v, value!);
         }
         // Inputs that the form does not declare are passed through (Dify keeps them in the pool too).
         if (inputs is not null)
