@@ -1,2 +1,13 @@
-Console.WriteLine("usage: Dify.Bench engine");
-return 2;
+using Dify.Bench;
+
+// Benchmark command: prints figures, asserts nothing. See README "Benchmarks".
+var command = args.FirstOrDefault() ?? "engine";
+switch (command)
+{
+    case "engine":
+        await EngineBench.RunAsync(args.Skip(1).ToArray());
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Dify.Bench engine [--quick]");
+        return 2;
+}
