@@ -108,7 +108,10 @@ internal static class HttpRequestNodeDataParser
 
     private static int? Seconds(NodeDataReader reader, JsonObject? timeout, string key)
     {
-        var value = reader.Double(timeout, key, null, "timeout." + key);
+        // NodeDataReader.Double cannot read numbers built in code (JsonValue<int>); JSON text always reads.
+        var value = timeout?[key] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : reader.Double(timeout, key, null, "timeout." + key);
         if (value is null || value.Value <= 0) return null; // 0 or missing → default
         return (int)Math.Min(value.Value, int.MaxValue / 1000);
     }
