@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dify.Workflows.Values;
+
+namespace Dify.Workflows.Files;
+
+public sealed record LocalFolderFileStorageOptions
+{
+    /// <summary>Largest file <see cref="LocalFolderFileStorage.SaveAsync(string, string, Stream, CancellationToken)"/> accepts.</summary>
+    public long MaxFileBytes { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>Largest remote_url file fetched (Dify's upload limit is 15 MB; remote files are capped alike).</summary>
+    public long MaxRemoteBytes { get; init; } = 15L * 1024 * 1024;
+
+    /// <summary>Builds the "url" of a stored file (the host knows where it serves files); null leaves it empty.</summary>
+    public Func<StoredFileInfo, string?>? UrlFor { get; init; }
+}
+
+/// <summary>
+/// Files kept in one folder: "{id}.bin" holds the bytes and "{id}.json" the metadata. Ids are GUIDs
+/// (32 hex digits) and are parsed before use, so no id can name a path outside the folder. Writes go
+/// to a temporary name first and are renamed into place, so readers never see half a file.
+/// </summary>
+public sealed class LocalFolderFileStorage : IFileStorage
+{
+    private static readonly JsonSerializerOptions MetadataJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private readonly string _root;
+    private readonly LocalFolderFileStorageOptions _options;
+    private readonly HttpClient? _remoteClient;
+
+    /// <param name="rootFolder">Created when missing.</param>
+    /// <param name="remoteClient">Fetches remote_url files; without one, remote files fail to open.</param>
+    public LocalFolderFileStorage(string rootFolder, LocalFolderFileStorageOptions? options = null, HttpClient? remoteClient = null)
+    {
+        _root = Path.GetFullPath(rootFolder);
+        Directory.CreateDirectory(_root);
+        _options = options ?? new LocalFolderFileStorageOptions();
+        _remoteClient = remoteClient;
+    }
+
+    public string RootFolder => _root;
+
+    public Task<JsonObject> SaveAsync(string filename, string mimeType, Stream content, CancellationToken cancellationToken) =>
+        SaveAsync(filename, mimeType, content, "tool_file", cancellationToken);
+
+    /// <summary>Stores content; <paramref name="transferMethod"/> is "local_file" for user uploads, "tool_file" for node outputs.</summary>
+    public async Task<JsonObject> SaveAsync(string filename, string mimeType, Stream content, string transferMethod, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var name = SafeFilename(filename);
+        var extension = FileKinds.ExtensionOf(name);
+        var mime = string.IsNullOrWhiteSpace(mimeType) ? FileKinds.GuessMimeType(name) ?? "application/octet-stream" : FileKinds.BareMime(mimeType);
+
+        var dataPath = DataPath(id);
+        var tempData = dataPath + ".tmp";
+        long size;
+        try
+        {
+            await using (var output = new FileStream(tempData, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                size = await BoundedCopy.CopyAsync(content, output, _options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
+            if (size < 0)
+                throw new FileStorageException($"File '{name}' is larger than the limit of {BoundedCopy.Readable(_options.MaxFileBytes)}.");
+            File.Move(tempData, dataPath);
+        }
+        finally
+        {
+            if (File.Exists(tempData)) File.Delete(tempData);
+        }
+
+        var info = new StoredFileInfo(id, name, mime, extension, size, transferMethod, DateTimeOffset.UtcNow);
+        var tempMeta = MetaPath(id) + ".tmp";
+        await File.WriteAllTextAsync(tempMeta, JsonSerializer.Serialize(info, MetadataJson), cancellationToken).ConfigureAwait(false);
+        File.Move(tempMeta, MetaPath(id));
+        return ToFileValue(info);
+    }
+
+    /// <summary>Metadata of a stored file; false for unknown or malformed ids.</summary>
+    public bool TryGetInfo(string id, out StoredFileInfo? info)
+    {
+        info = null;
+        if (!TryNormalizeId(id, out var normalized)) return false;
+        var meta = MetaPath(normalized);
+        if (!File.Exists(meta) || !File.Exists(DataPath(normalized))) return false;
+        try
+        {
+            info = JsonSerializer.Deserialize<StoredFileInfo>(File.ReadAllText(meta), MetadataJson);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        return info is not null;
+    }
+
+    /// <summary>The pool value for a stored file (Dify's File shape); related_id is the storage id.</summary>
+    public JsonObject ToFileValue(StoredFileInfo info) =>
+        FileValue.Create(
+            type: FileKinds.TypeOf(info.Extension, info.MimeType),
+            transferMethod: info.TransferMethod,
+            filename: info.Filename,
+            extension: info.Extension,
+            mimeType: info.MimeType,
+            size: info.Size,
+            url: _options.UrlFor?.Invoke(info),
+            relatedId: info.Id,
+            id: info.Id);
+
+    public async Task<Stream> OpenReadAsync(JsonObject file, CancellationToken cancellationToken)
+    {
+        var method = file["transfer_method"]?.ToString();
+        if (method == "remote_url")
+            return await FetchRemoteAsync(file, cancellationToken).ConfigureAwait(false);
+
+        var id = (file["related_id"] ?? file["upload_file_id"] ?? file["tool_file_id"])?.ToString();
+        if (string.IsNullOrEmpty(id) || !TryGetInfo(id, out var info) || info is null)
+            throw new FileStorageException($"File '{file["filename"]}' was not found in storage.");
+        return new FileStream(DataPath(info.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+    }
+
+    private async Task<Stream> FetchRemoteAsync(JsonObject file, CancellationToken cancellationToken)
+    {
+        var url = (file["remote_url"] ?? file["url"])?.ToString();
+        if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new FileStorageException("Missing or invalid URL for remote file.");
+        if (_remoteClient is null)
+            throw new FileStorageException("Remote files cannot be fetched here (no HTTP client configured).");
+        try
+        {
+            using var response = await _remoteClient.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new FileStorageException($"Error downloading file: status code {(int)response.StatusCode}.");
+            var max = _options.MaxRemoteBytes;
+            if (response.Content.Headers.ContentLength > max)
+                throw new FileStorageException($"Remote file is larger than the limit of {BoundedCopy.Readable(max)}.");
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var bytes = await BoundedCopy.ReadAllAsync(body, max, () => $"Remote file is larger than the limit of {BoundedCopy.Readable(max)}.", cancellationToken).ConfigureAwait(false);
+            return new MemoryStream(bytes, writable: false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new FileStorageException($"Error downloading file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Accepts any GUID spelling and returns the 32-digit form used on disk; rejects everything else.</summary>
+    private static bool TryNormalizeId(string? id, out string normalized)
+    {
+        normalized = "";
+        if (id is null || !Guid.TryParse(id, out var guid)) return false;
+        normalized = guid.ToString("N");
+        return true;
+    }
+
+    private string DataPath(string id) => Path.Combine(_root, id + ".bin");
+    private string MetaPath(string id) => Path.Combine(_root, id + ".json");
+
+    /// <summary>Keeps the last path segment only and drops control characters: the name is metadata, never a path.</summary>
+    internal static string SafeFilename(string? filename)
+    {
+        var name = (filename ?? "").Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (name is "" or "." or "..") name = "file";
+        return name.Length > 200 ? name[..200] : name;
+    }
+}
