@@ -1,6 +1,14 @@
 using Dify.Models;
 using Dify.Models.Configuration;
+using Dify.Workflows.Files;
 using Dify.Workflows.Nodes;
+using Dify.Workflows.Nodes.Code;
+using Dify.Workflows.Nodes.DocumentExtractor;
+using Dify.Workflows.Nodes.HttpRequest;
+using Dify.Workflows.Nodes.Llm;
+using Dify.Workflows.Nodes.ParameterExtractor;
+using Dify.Workflows.Nodes.QuestionClassifier;
+using Dify.Workflows.Nodes.TemplateTransform;
 using Dify.Workflows.Sandbox.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -19,6 +27,7 @@ internal sealed class LocalAdapters : IAsyncDisposable
     public List<INodeExecutor> Executors { get; } = [];
     public required ModelProviders Models { get; init; }
     public required LocalCodeSandbox Sandbox { get; init; }
+    public required LocalFolderFileStorage Files { get; init; }
 
     public static Task<LocalAdapters> CreateAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -31,7 +40,17 @@ internal sealed class LocalAdapters : IAsyncDisposable
         {
             Models = new ModelProviders(Options.Create(modelOptions), loggers),
             Sandbox = new LocalCodeSandbox(sandboxOptions, loggers.CreateLogger<LocalCodeSandbox>()),
+            Files = new LocalFolderFileStorage(Path.Combine(dataDirectory, "files"), remoteClient: http),
         };
+        adapters.Executors.AddRange([
+            new LlmNode(adapters.Models, adapters.Sandbox),
+            new QuestionClassifierNode(adapters.Models),
+            new ParameterExtractorNode(adapters.Models),
+            new CodeNode(adapters.Sandbox),
+            new TemplateTransformNode(adapters.Sandbox),
+            new HttpRequestNode(http, adapters.Files),
+            new DocumentExtractorNode(adapters.Files),
+        ]);
         adapters._owned.Add(adapters.Sandbox);
         adapters._owned.Add(http);
         return Task.FromResult(adapters);
