@@ -63,22 +63,31 @@ public sealed class InMemoryKnowledgeIndex : IKnowledgeRetriever
     {
         ArgumentNullException.ThrowIfNull(query);
         var weighted = query.Reranking is { Mode: RerankingMode.WeightedScore, Weights: { } w } ? w : null;
+        var searches = Snapshot(query)
+            .Where(s => s.Hits.Count > 0)
+            .Select(s => (s.Hits, Method: query.SearchMethod ?? s.Dataset.Info.Retrieval.SearchMethod, Weights: s.Dataset.Info.Retrieval.Weights ?? RetrievalWeights.SemanticFirst))
+            .ToList();
+
+        // One embeddings call per search: the query plus every chunk not embedded yet.
+        var needsVectors = searches.Any(s => s.Method is SearchMethod.Semantic or SearchMethod.Hybrid) || weighted is { VectorWeight: > 0 };
+        var queryVector = needsVectors ? await EmbedAsync(query.Query, searches.SelectMany(s => s.Hits).ToList(), cancellationToken).ConfigureAwait(false) : null;
+
         var candidates = new List<Candidate>();
-        foreach (var (dataset, hits) in Snapshot(query))
+        foreach (var (hits, method, weights) in searches)
         {
-            if (hits.Count == 0) continue;
-            var method = query.SearchMethod ?? dataset.Info.Retrieval.SearchMethod;
-            var weights = method == SearchMethod.Hybrid ? dataset.Info.Retrieval.Weights ?? RetrievalWeights.SemanticFirst : null;
-            var scored = await ScoreAsync(query.Query, hits, method, weights, cancellationToken).ConfigureAwait(false);
+            var (vectorWeight, keywordWeight) = method switch
+            {
+                SearchMethod.Semantic => (1.0, 0.0),
+                SearchMethod.Hybrid => (weights.VectorWeight, weights.KeywordWeight),
+                _ => (0.0, 1.0),
+            };
             // Each dataset contributes its own best top_k before the merge (Dify's multiple retrieval).
-            candidates.AddRange(scored.Where(c => c.Score > 0).OrderByDescending(c => c.Score).Take(query.TopK));
+            candidates.AddRange(Score(query.Query, queryVector, hits, vectorWeight, keywordWeight)
+                .Where(c => c.Score > 0).OrderByDescending(c => c.Score).Take(query.TopK));
         }
 
         if (weighted is not null && candidates.Count > 0)
-        {
-            var rescored = await ScoreAsync(query.Query, candidates.Select(c => c.Hit).ToList(), SearchMethod.Hybrid, weighted, cancellationToken).ConfigureAwait(false);
-            candidates = rescored;
-        }
+            candidates = Score(query.Query, queryVector, candidates.Select(c => c.Hit).ToList(), weighted.VectorWeight, weighted.KeywordWeight);
 
         return candidates
             .Where(c => query.ScoreThreshold is not { } t || c.Score >= t)
@@ -108,26 +117,20 @@ public sealed class InMemoryKnowledgeIndex : IKnowledgeRetriever
         }
     }
 
-    private async Task<List<Candidate>> ScoreAsync(string query, IReadOnlyList<Hit> hits, SearchMethod method, RetrievalWeights? weights, CancellationToken ct)
+    /// <summary>vector_weight·cosine + keyword_weight·keyword score; keyword scores are relative to <paramref name="hits"/>.</summary>
+    private static List<Candidate> Score(string query, float[]? queryVector, IReadOnlyList<Hit> hits, double vectorWeight, double keywordWeight)
     {
-        var vectorWeight = method switch
-        {
-            SearchMethod.Semantic => 1.0,
-            SearchMethod.Hybrid => (weights ?? RetrievalWeights.SemanticFirst).VectorWeight,
-            _ => 0.0,
-        };
-        var keywordWeight = method switch
-        {
-            SearchMethod.FullText or SearchMethod.Keyword => 1.0,
-            SearchMethod.Hybrid => (weights ?? RetrievalWeights.SemanticFirst).KeywordWeight,
-            _ => 0.0,
-        };
         var keyword = keywordWeight > 0 ? KeywordScorer.Score(query, hits.Select(h => h.Segment.Content).ToList()) : new double[hits.Count];
-        var semantic = vectorWeight > 0 ? await SemanticAsync(query, hits, ct).ConfigureAwait(false) : new double[hits.Count];
-        return hits.Select((h, i) => new Candidate(h, vectorWeight * semantic[i] + keywordWeight * keyword[i])).ToList();
+        return hits.Select((h, i) =>
+        {
+            // Cosine in 0..1 (negative similarity counts as no match), as Dify reports vector scores.
+            var semantic = vectorWeight > 0 && queryVector is not null ? Math.Max(0, Cosine(queryVector, h.Segment.Vector!)) : 0;
+            return new Candidate(h, vectorWeight * semantic + keywordWeight * keyword[i]);
+        }).ToList();
     }
 
-    private async Task<double[]> SemanticAsync(string query, IReadOnlyList<Hit> hits, CancellationToken ct)
+    /// <summary>Embeds the query and caches vectors for chunks that have none; returns the query's vector.</summary>
+    private async Task<float[]> EmbedAsync(string query, IReadOnlyList<Hit> hits, CancellationToken ct)
     {
         if (_embeddings is null)
             throw new KnowledgeRetrievalException("Semantic search needs an embedding model, and this knowledge index has none.");
@@ -141,9 +144,7 @@ public sealed class InMemoryKnowledgeIndex : IKnowledgeRetriever
         {
             for (var i = 0; i < missing.Count; i++) missing[i].Vector ??= result.Vectors[i + 1];
         }
-        var q = result.Vectors[0];
-        // Cosine in 0..1 (negative similarity counts as no match), as Dify reports vector scores.
-        return hits.Select(h => Math.Max(0, Cosine(q, h.Segment.Vector!))).ToArray();
+        return result.Vectors[0];
     }
 
     private static double Cosine(float[] a, float[] b)
