@@ -25,6 +25,9 @@ public sealed class ModelsOptions
     /// <summary>Retries on 408/429/5xx and network errors (exponential backoff, honours retry-after). Default 2.</summary>
     public int MaxRetries { get; set; } = 2;
 
+    /// <summary>First retry delay in seconds, doubled per retry (with jitter); a longer retry-after from the server wins. Default 0.8.</summary>
+    public double RetryBaseDelaySeconds { get; set; } = 0.8;
+
     /// <summary>Per-try network timeout in seconds. Default 120.</summary>
     public double TimeoutSeconds { get; set; } = 120;
 

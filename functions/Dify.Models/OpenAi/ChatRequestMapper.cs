@@ -37,7 +37,7 @@ internal static class ChatRequestMapper
             options.TopP = (float?)p.TopP;
             options.PresencePenalty = (float?)p.PresencePenalty;
             options.FrequencyPenalty = (float?)p.FrequencyPenalty;
-#pragma warning disable OPENAI001
+#pragma warning disable OPENAI001 // Seed is marked experimental in the SDK, but is a plain wire field.
             options.Seed = p.Seed;
 #pragma warning restore OPENAI001
             foreach (var stop in p.Stop ?? [])

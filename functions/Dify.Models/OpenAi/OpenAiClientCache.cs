@@ -24,7 +24,7 @@ internal sealed class OpenAiClientCache(ModelsOptions options, HttpClient? httpC
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = key.Endpoint,
-            RetryPolicy = new ClientRetryPolicy(Math.Max(0, options.MaxRetries)),
+            RetryPolicy = new BackoffRetryPolicy(Math.Max(0, options.MaxRetries), TimeSpan.FromSeconds(Math.Max(0, options.RetryBaseDelaySeconds))),
             NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds > 0 ? options.TimeoutSeconds : 120),
             UserAgentApplicationId = "dify-functions",
         };

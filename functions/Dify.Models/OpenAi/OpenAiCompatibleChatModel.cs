@@ -38,6 +38,7 @@ public sealed class OpenAiCompatibleChatModel : IChatModel
         var options = ChatRequestMapper.Options(request, endpoint);
         var client = _clients.Get(endpoint).GetChatClient(model);
         var stopwatch = Stopwatch.StartNew();
+        var callbackFailed = false;
         try
         {
             ChatCompletion result;
@@ -53,7 +54,15 @@ public sealed class OpenAiCompatibleChatModel : IChatModel
                 {
                     if (accumulator.Add(update) is { } delta)
                     {
-                        await onDelta(delta).ConfigureAwait(false);
+                        try
+                        {
+                            await onDelta(delta).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            callbackFailed = true; // the caller's own failure: not a provider error
+                            throw;
+                        }
                     }
                 }
 
@@ -64,7 +73,7 @@ public sealed class OpenAiCompatibleChatModel : IChatModel
                 result.Usage.CompletionTokens, result.Usage.LatencySeconds, result.FinishReason, onDelta is not null);
             return result;
         }
-        catch (Exception ex) when (ModelErrors.ShouldTranslate(ex, cancellationToken))
+        catch (Exception ex) when (!callbackFailed && ModelErrors.ShouldTranslate(ex, cancellationToken))
         {
             var error = ModelErrors.Translate(ex, endpoint.Provider, _options.TimeoutSeconds);
             ModelsLog.ChatFailed(_logger, endpoint.Provider, model, endpoint.Endpoint, error.StatusCode, error.Message);

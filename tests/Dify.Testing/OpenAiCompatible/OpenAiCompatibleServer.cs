@@ -67,6 +67,19 @@ public sealed class OpenAiCompatibleServer : IAsyncDisposable
     /// <summary>The default responder: answers the last user message's text.</summary>
     public static ChatReply Echo(RecordedChatRequest request) => ChatReply.FromText(request.LastUserText);
 
+    /// <summary>
+    /// Configuration keys pointing Models:Default at this server (for AddInMemoryCollection), with
+    /// <see cref="ExpectedApiKey"/> as key unless one is given, fast retries, and optionally a forced model.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ModelsConfiguration(string? apiKey = null, string? model = null) =>
+        new Dictionary<string, string?>
+        {
+            ["Models:Default:Endpoint"] = Endpoint,
+            ["Models:Default:ApiKey"] = apiKey ?? ExpectedApiKey,
+            ["Models:Default:Model"] = model,
+            ["Models:MaxRetries"] = "0",
+        };
+
     public void ClearRequests()
     {
         _chatRequests.Clear();
