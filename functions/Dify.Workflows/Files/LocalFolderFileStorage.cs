@@ -162,6 +162,8 @@ public sealed class LocalFolderFileStorage : IFileStorage
         name = name[(name.LastIndexOf('/') + 1)..];
         name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
         if (name is "" or "." or "..") name = "file";
-        return name.Length > 200 ? name[..200] : name;
+        if (name.Length <= 200) return name;
+        var extension = Path.GetExtension(name);
+        return extension.Length < 20 ? name[..(200 - extension.Length)] + extension : name[..200]; // keep the type visible
     }
 }

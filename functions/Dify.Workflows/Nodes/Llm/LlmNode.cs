@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Dify.Models;
 using Dify.Models.Chat;
 using Dify.Workflows.Sandbox;
-using Dify.Workflows.Values;
 
 namespace Dify.Workflows.Nodes.Llm;
 
