@@ -4,7 +4,9 @@ using Dify.Workflows.Files;
 using Dify.Workflows.Nodes;
 using Dify.Workflows.Nodes.Code;
 using Dify.Workflows.Nodes.DocumentExtractor;
+using Dify.Workflows.Knowledge;
 using Dify.Workflows.Nodes.HttpRequest;
+using Dify.Workflows.Nodes.KnowledgeRetrieval;
 using Dify.Workflows.Nodes.Llm;
 using Dify.Workflows.Nodes.ParameterExtractor;
 using Dify.Workflows.Nodes.QuestionClassifier;
@@ -50,6 +52,8 @@ internal sealed class LocalAdapters : IAsyncDisposable
             new TemplateTransformNode(adapters.Sandbox),
             new HttpRequestNode(http, adapters.Files),
             new DocumentExtractorNode(adapters.Files),
+            // The embedded knowledge index comes with the knowledge issue; until then datasets live in memory.
+            new KnowledgeRetrievalNode(new InMemoryKnowledgeIndex(adapters.Models.Embeddings), adapters.Models),
         ]);
         adapters._owned.Add(adapters.Sandbox);
         adapters._owned.Add(http);
