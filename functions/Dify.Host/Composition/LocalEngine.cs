@@ -44,7 +44,13 @@ public sealed class LocalEngine : IAsyncDisposable
         var activity = new NodeActivity(catalog, sink, loggers.CreateLogger<NodeActivity>());
 
         var runtime = new EmbeddedDurableRuntime(
-            new EmbeddedRuntimeOptions { DatabasePath = Path.Combine(data, "durable.db"), SerializerOptions = WorkflowOrchestrator.SerializerOptions },
+            new EmbeddedRuntimeOptions
+            {
+                DatabasePath = Path.Combine(data, "durable.db"),
+                SerializerOptions = WorkflowOrchestrator.SerializerOptions,
+                // Hashing each input means serialising the whole variable pool per node; replay tests keep it on.
+                RecordActivityInputHashes = false,
+            },
             loggers.CreateLogger<EmbeddedDurableRuntime>());
         runtime.RegisterOrchestrator(WorkflowOrchestrator.Name, orchestrator.RunJsonAsync);
         runtime.RegisterActivity(NodeActivity.Name, async (_, input, ct) => await activity.ExecuteAsync((NodeActivityInput)input!, ct));
