@@ -66,7 +66,7 @@ public static class RunCommand
 
         var result = await engine.Runs.WaitAsync(runId!, cancellationToken);
         await engine.Events.FlushAsync(cancellationToken);
-        var output = app.Definition!.Mode == AppMode.AdvancedChat ? ChatOutput(result) : (JsonObject)result.Outputs.DeepClone();
+        var output = app.Definition!.Mode.AnswersInMessages() ? ChatOutput(result) : (JsonObject)result.Outputs.DeepClone();
         await stdout.WriteLineAsync(output.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         if (result.Status is WorkflowRunStatus.Succeeded or WorkflowRunStatus.PartialSucceeded) return 0;
         await stderr.WriteLineAsync($"error: run {runId} {result.Status}: {result.Error}");

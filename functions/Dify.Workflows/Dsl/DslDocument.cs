@@ -31,6 +31,9 @@ public static class AppModes
         return ok;
     }
 
+    /// <summary>Modes whose output is a chat answer (message events) rather than End outputs.</summary>
+    public static bool AnswersInMessages(this AppMode mode) => mode != AppMode.Workflow;
+
     /// <summary>Modes that carry a workflow graph rather than a model_config.</summary>
     public static bool HasGraph(this AppMode mode) => mode is AppMode.Workflow or AppMode.AdvancedChat;
 }

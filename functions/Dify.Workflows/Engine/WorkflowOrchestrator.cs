@@ -55,7 +55,7 @@ public sealed class WorkflowOrchestrator(IWorkflowCatalog catalog, IRunEventSink
             : state.Exceptions > 0 ? WorkflowRunStatus.PartialSucceeded
             : WorkflowRunStatus.Succeeded;
         var error = state.Stopped ? "Workflow execution stopped by user." : outcome.Error;
-        var isChat = definition.Mode == AppMode.AdvancedChat;
+        var isChat = definition.Mode.AnswersInMessages();
         var outputs = (JsonObject)state.Outputs.DeepClone();
         if (isChat) outputs["answer"] = state.Answer.ToString();
 

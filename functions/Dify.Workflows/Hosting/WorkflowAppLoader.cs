@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dify.Workflows.Dsl;
+using Dify.Workflows.Dsl.EasyApps;
 using Dify.Workflows.Engine.Definition;
 
 namespace Dify.Workflows.Hosting;
@@ -19,13 +20,9 @@ public sealed class WorkflowAppLoader(DslImporter importer, WorkflowCompiler com
     {
         var outcome = importer.Import(content, fileName);
         if (outcome.Document is not { } document) return new LoadedApp(outcome, null, outcome.Problems);
-        if (!document.App.Mode.HasGraph())
-        {
-            var problem = new DslProblem(fileName, null, "app.mode",
-                $"'{document.App.Mode.ToDsl()}' apps (model_config, no workflow graph) cannot be run by the workflow engine yet");
-            return new LoadedApp(outcome, null, [.. outcome.Problems, problem]);
-        }
-        var (definition, problems) = compiler.Compile(document, KeyOf(content), fileName);
+        // Easy-UI apps (chat, agent-chat, completion) run as the graph Dify would build from their model_config.
+        var executable = document.App.Mode.HasGraph() ? document : document with { Graph = ModelConfigGraphBuilder.Build(document) };
+        var (definition, problems) = compiler.Compile(executable, KeyOf(content), fileName);
         return new LoadedApp(outcome, definition, [.. outcome.Problems, .. problems]);
     }
 

@@ -23,7 +23,7 @@ public sealed class WorkflowRunService(IOrchestrationClient client, IWorkflowCat
         catalog.Add(definition);
         var inputs = definition.StartForm is { } form ? StartInputValidator.Validate(form, options.Inputs) : (JsonObject)options.Inputs.DeepClone();
         var runId = options.RunId ?? Guid.NewGuid().ToString();
-        var isChat = definition.Mode == AppMode.AdvancedChat;
+        var isChat = definition.Mode is AppMode.AdvancedChat or AppMode.Chat or AppMode.AgentChat;
         var conversationId = isChat ? options.ConversationId ?? Guid.NewGuid().ToString() : null;
         var run = new RunInfo(runId, options.AppId, definition.Key, definition.Mode, options.User, conversationId, options.TaskId ?? runId);
 

@@ -121,13 +121,13 @@ internal static class ResponseCoordinator
 
     private static void Emit(RunState state, string text, JsonArray selector)
     {
-        if (state.Definition.Mode == AppMode.AdvancedChat)
+        if (state.Definition.Mode.AnswersInMessages())
             state.Emit("message", new JsonObject { ["answer"] = text, ["from_variable_selector"] = selector });
         else
             state.Emit("text_chunk", new JsonObject { ["text"] = text, ["from_variable_selector"] = selector });
     }
 
-    private static string EventName(RunState state) => state.Definition.Mode == AppMode.AdvancedChat ? "message" : "text_chunk";
+    private static string EventName(RunState state) => state.Definition.Mode.AnswersInMessages() ? "message" : "text_chunk";
 
     /// <summary>An answer's template; an end's outputs joined by newlines.</summary>
     private static List<VariableTemplate.Segment> Segments(CompiledNode node) => node.Data switch
