@@ -61,6 +61,13 @@ public sealed class NodeActivity(IWorkflowCatalog catalog, IRunEventSink events,
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask ReasoningAsync(string text, bool isFinal = false, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        /// <summary>Reasoning pieces (reasoning_format: separated) become reasoning_chunk events for the streamed LLM.</summary>
+        public ValueTask ReasoningAsync(string text, bool isFinal = false, CancellationToken cancellationToken = default)
+        {
+            if (text.Length == 0 && !isFinal) return ValueTask.CompletedTask;
+            var data = new JsonObject { ["reasoning"] = text, ["node_id"] = nodeId, ["is_final"] = isFinal };
+            events.Append(input.Run.RunId, $"a:{input.ExecutionId}:{input.Attempt}:{_index++}", new RunEvent("reasoning_chunk", data));
+            return ValueTask.CompletedTask;
+        }
     }
 }
