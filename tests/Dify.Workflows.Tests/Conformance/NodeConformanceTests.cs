@@ -80,6 +80,9 @@ public sealed class NodeConformanceTests(ConformanceFixture fixture)
         run.AssertStatus(WorkflowRunStatus.Succeeded);
         JsonAssert.Equal(expected, run.Result.Outputs);
         Assert.Equal(["start", "py", "js", "branch", branch, "join", "end"], run.Started);
+        // The End streams its outputs joined by "\n" in markdown form: bools as Python spells them, arrays as "- item" lines.
+        var streamed = run.Result.Outputs["result"] + "\n" + (n > 5 ? "True" : "False") + "\n" + string.Join("\n", Enumerable.Repeat("- n", n));
+        Assert.Equal(streamed, run.Streamed("text_chunk"));
         var py = run.Outputs("py");
         Assert.Equal(n * 2, py["doubled"]!.GetValue<int>());
         JsonAssert.Equal(n % 2 == 0 ? """{"even":true}""" : """{"even":false}""", py["meta"]);
@@ -112,8 +115,10 @@ public sealed class NodeConformanceTests(ConformanceFixture fixture)
         Assert.Equal("POST", post["method"]!.ToString());
         Assert.Equal("application/json", post["headers"]!["content-type"]!.ToString().Split(';')[0]);
         JsonAssert.Equal("""{"q":"café au lait","n":7,"prev":200}""", JsonNode.Parse(post["body"]!.GetValue<string>()));
+        // Response headers come out as a dict with lower-case names (httpx.Headers in Dify).
         var headers = run.Outputs("get")["headers"]!.AsObject();
-        Assert.Contains(headers, h => h.Key.Equals("content-type", StringComparison.OrdinalIgnoreCase) && h.Value!.ToString().StartsWith("application/json", StringComparison.Ordinal));
+        Assert.Equal("application/json", headers["content-type"]!.ToString());
+        Assert.All(headers, h => Assert.Equal(h.Key.ToLowerInvariant(), h.Key));
         JsonAssert.Equal("[]", run.Outputs("get")["files"]);
     }
 
@@ -133,6 +138,8 @@ public sealed class NodeConformanceTests(ConformanceFixture fixture)
         Assert.Equal("exception", run.Finished("branching")["status"]!.ToString());
         Assert.Equal("Request failed with status code 500", run.Outputs("defaulted")["error_message"]!.ToString());
         Assert.DoesNotContain("ok_path", run.Started);
+        // The skipped node's variable is dropped from the End's stream; the text around it stays.
+        Assert.Equal("404\nstatus 404\nfallback\n0\nHTTPResponseCodeError\n\nhandled: Request failed with status code 502", run.Streamed("text_chunk"));
     }
 
     [Fact]
