@@ -165,6 +165,34 @@ public sealed class NodeConformanceTests(ConformanceFixture fixture)
         Assert.True(check.IsMatch, string.Join("; ", check.Mismatches));
     }
 
+    [Fact]
+    public async Task Llm_retry_config_retries_a_failed_model_call()
+    {
+        _h.Models.ClearRequests();
+        var calls = 0;
+        _h.Responder = _ => Interlocked.Increment(ref calls) == 1 ? ChatReply.Error(500, "overloaded") : ChatReply.FromText("pong");
+        var run = await _h.RunAsync(ConformanceHarness.Fixture("llm_retry.yml"));
+
+        run.AssertStatus(WorkflowRunStatus.Succeeded);
+        JsonAssert.Equal("""{"text":"pong"}""", run.Result.Outputs);
+        Assert.Equal(2, _h.Models.Requests.Count);
+        var retry = Assert.Single(run.Named("node_retry"));
+        Assert.Equal(1, retry.Data["retry_index"]!.GetValue<int>());
+        Assert.Contains("overloaded", retry.Data["error"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Code_failures_go_to_the_fail_branch_or_the_default_values()
+    {
+        var run = await _h.RunAsync(ConformanceHarness.Fixture("code_errors.yml"));
+
+        run.AssertStatus(WorkflowRunStatus.PartialSucceeded);
+        Assert.Equal(2, run.Result.ExceptionsCount);
+        Assert.Equal("Output y is missing.", run.Result.Outputs["handled"]!.ToString());
+        Assert.Equal(42, run.Result.Outputs["x"]!.GetValue<int>());
+        Assert.Contains("boom", run.Outputs("raises")["error_message"]!.ToString());
+    }
+
     [Theory]
     [InlineData("c-billing", "end_billing", """{"team":"billing team (Billing questions)","class_id":"c-billing"}""")]
     [InlineData("1720796069925", "end_tech", """{"team":"tech team (Technical problems)","class_id":"1720796069925"}""")]
@@ -280,7 +308,7 @@ public sealed class NodeConformanceTests(ConformanceFixture fixture)
             _h.Models.Requests.Select(r => r.LastUserText).Order(StringComparer.Ordinal));
         // Parallel: every request arrived before the slowest one could have been answered.
         var arrivals = _h.Models.Requests.Select(r => r.ReceivedAt).ToList();
-        Assert.True(arrivals.Max() - arrivals.Min() < TimeSpan.FromMilliseconds(800), $"requests spread over {(arrivals.Max() - arrivals.Min()).TotalMilliseconds} ms");
+        Assert.True(arrivals.Max() - arrivals.Min() < TimeSpan.FromMilliseconds(1500), $"requests spread over {(arrivals.Max() - arrivals.Min()).TotalMilliseconds} ms");
         Assert.Equal(4, run.Named("iteration_next").Count());
         Assert.All(run.Named("node_started").Where(e => e.Data["node_id"]!.ToString() == "shout"),
             e => Assert.Equal("iter", e.Data["iteration_id"]!.ToString()));
@@ -298,7 +326,7 @@ public sealed class NodeConformanceTests(ConformanceFixture fixture)
         var run = await _h.RunAsync(_h.FixtureWithWeb("parallel_join.yml").Replace("KEY", key));
 
         run.AssertStatus(WorkflowRunStatus.Succeeded);
-        JsonAssert.Equal($$"""{"joined":"{\"key\":\"{{key}}-a\",\"slept\":700}","b":"{\"key\":\"{{key}}-b\",\"slept\":700}"}""", run.Result.Outputs);
+        JsonAssert.Equal($$"""{"joined":"{\"key\":\"{{key}}-a\",\"slept\":1200}","b":"{\"key\":\"{{key}}-b\",\"slept\":1200}"}""", run.Result.Outputs);
         var log = _h.Routes.SlowLog.Where(l => l.Key.StartsWith(key, StringComparison.Ordinal)).ToList();
         var starts = log.Where(l => l.Phase == "start").Select(l => l.At).ToList();
         var ends = log.Where(l => l.Phase == "end").Select(l => l.At).ToList();

@@ -200,6 +200,8 @@ public sealed class SampleConformanceTests(ConformanceFixture fixture)
         Assert.Equal(["system", "user"], requests[0].Messages.Select(m => m.Role));
         Assert.Equal("1+1等于几", requests[0].LastUserText);
         Assert.Contains("\"\"\"1+1等于几\"\"\"", System(requests[^1]));
+        var check = await _h.Runtime.VerifyReplayAsync(run.RunId, CancellationToken.None);
+        Assert.True(check.IsMatch, string.Join("; ", check.Mismatches));
     }
 
     // ---------------------------------------------------------------- document_chat_template.yml
@@ -230,6 +232,8 @@ public sealed class SampleConformanceTests(ConformanceFixture fixture)
         Assert.Contains(llm, run.Started);
         Assert.Single(run.Started, id => run.Named("node_started").First(e => e.Data["node_id"]!.ToString() == id).Data["node_type"]!.ToString() == "end");
         Assert.DoesNotContain("1720795855124", run.Started);
+        var check = await _h.Runtime.VerifyReplayAsync(run.RunId, CancellationToken.None);
+        Assert.True(check.IsMatch, string.Join("; ", check.Mismatches));
     }
 
     [Fact]
