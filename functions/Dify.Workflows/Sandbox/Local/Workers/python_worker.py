@@ -148,8 +148,20 @@ def _audit(event, args):
         _in_hook[0] = False
 
 
-for _m in ("_posixsubprocess", "subprocess", "ctypes", "_ctypes"):
+for _m in ("subprocess", "ctypes", "_ctypes"):
     sys.modules.pop(_m, None)
+
+# Libraries (sympy, requests...) import subprocess without running anything; Dify's sandbox lets the
+# import happen and blocks the system calls. Here the process creation primitive is replaced before
+# the hook goes in, and loading _posixsubprocess afresh (to get the real one back) stays denied.
+import _posixsubprocess  # noqa: E402
+
+
+def _no_processes(*args, **kwargs):
+    raise PermissionError("sandbox: operation not permitted (subprocess)")
+
+
+_posixsubprocess.fork_exec = _no_processes
 
 
 def _no_threads(*args, **kwargs):
