@@ -5,7 +5,7 @@ using System.Text;
 using Dify.Storage.Azure;
 using Dify.Storage.Azure.Blobs;
 using Dify.Storage.Azure.Connection;
-//TABLES using Dify.Storage.Azure.Tables;
+using Dify.Storage.Azure.Tables;
 
 namespace Dify.Storage.Tests.Azurite;
 
@@ -46,7 +46,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public BlobStoreClient CreateBlobClient(StorageClientOptions? options = null) => new(ConnectionString, options ?? FastOptions());
 
-    //TABLES public TableStoreClient CreateTableClient(StorageClientOptions? options = null) => new(ConnectionString, options ?? FastOptions());
+    public TableStoreClient CreateTableClient(StorageClientOptions? options = null) => new(ConnectionString, options ?? FastOptions());
 
     public async Task InitializeAsync()
     {
