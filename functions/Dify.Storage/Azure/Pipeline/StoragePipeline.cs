@@ -93,6 +93,12 @@ internal sealed class StoragePipeline
         {
             throw new StorageRequestException(e.Status, e.ErrorCode, null, $"{Describe(message)} failed: {e.Message}", e);
         }
+        catch (AggregateException e)
+        {
+            // Azure.Core's retry policy gathers every try's transport failure; report the last one.
+            var last = e.InnerExceptions.Count > 0 ? e.InnerExceptions[^1] : e;
+            throw new StorageRequestException(0, null, null, $"{Describe(message)} failed after {e.InnerExceptions.Count} tries: {last.Message}", e);
+        }
 
         var response = message.Response;
         if (Array.IndexOf(expected, response.Status) >= 0) return response;
