@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -41,11 +42,17 @@ public sealed class ScriptedServer : IAsyncDisposable
 
     public IReadOnlyList<SeenRequest> Requests => _seen.ToArray();
 
-    public static async Task<ScriptedServer> StartAsync(params ScriptedResponse[] script)
+    public static Task<ScriptedServer> StartAsync(params ScriptedResponse[] script) => StartAsync(null, script);
+
+    /// <summary>With <paramref name="certificate"/>, serves https (the client must trust that certificate).</summary>
+    public static async Task<ScriptedServer> StartAsync(X509Certificate2? certificate, params ScriptedResponse[] script)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null) listen.UseHttps(certificate);
+        }));
         var app = builder.Build();
         var server = new ScriptedServer(app, script);
         app.Run(server.HandleAsync);

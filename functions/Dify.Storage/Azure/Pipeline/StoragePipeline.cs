@@ -48,6 +48,10 @@ internal sealed class StoragePipeline
                 perCall.Add(new SasPolicy(sas));
                 break;
             case TokenCredential token:
+                if (endpoint.Scheme != "https")
+                {
+                    throw new ArgumentException("Token (Entra ID) authentication needs an https endpoint.", nameof(endpoint));
+                }
                 perRetry.Add(new BearerTokenAuthenticationPolicy(token, TokenScope));
                 break;
             default:
