@@ -69,7 +69,7 @@ public sealed class TableStoreClient
             await _pipeline.SendAsync(message, [201, 204], cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (StorageRequestException e) when (e.Status == 409)
+        catch (StorageRequestException e) when (e.Status == 409 && e.ErrorCode == "TableAlreadyExists")
         {
             return false;
         }
