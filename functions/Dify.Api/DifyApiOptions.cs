@@ -11,6 +11,9 @@ public sealed class DifyApiOptions
     /// <summary>Seconds between <c>event: ping</c> keep-alives on SSE streams.</summary>
     public double PingIntervalSeconds { get; set; } = 10;
 
+    /// <summary>Runs an app may have going at once (Dify's APP_MAX_ACTIVE_REQUESTS); beyond it, 429 too_many_requests. 0 = no limit.</summary>
+    public int MaxActiveRunsPerApp { get; set; }
+
     /// <summary>Most rows a list endpoint returns (Dify caps <c>limit</c> at 100).</summary>
     public int MaxPageLimit { get; set; } = 100;
 }

@@ -21,6 +21,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
     public async Task<LaunchedRun> StartAsync(ActiveApp app, EndUserRecord user, ChatMessageBody body, CancellationToken cancellationToken)
     {
         var query = body.Query ?? throw ApiErrors.InvalidParam("query is required");
+        launcher.EnsureCapacity(app);
         var now = time.GetUtcNow();
         ConversationRecord conversation;
         JsonObject variables;

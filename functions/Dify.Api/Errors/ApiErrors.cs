@@ -13,6 +13,7 @@ public static class ApiErrors
     public static ApiException NotChatApp() => new(400, "not_chat_app", AppModeMismatch);
     public static ApiException AppUnavailable(string message = "App unavailable, please check your app configurations.") => new(400, "app_unavailable", message);
     public static ApiException CompletionRequestError(string message) => new(400, "completion_request_error", message);
+    public static ApiException TooManyRequests() => new(429, "too_many_requests", "Too many requests. Please try again later.");
     public static ApiException TooLarge() => new(413, "request_entity_too_large", "The data value transmitted exceeds the capacity limit.");
     public static ApiException ConversationNotExists() => NotFound("Conversation Not Exists.");
 }

@@ -7,11 +7,12 @@ using Dify.Workflows.Engine.Runtime;
 using Dify.Workflows.Hosting;
 using Dify.Workflows.Nodes.Start;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Dify.Api.Runs;
 
 /// <summary>Validates inputs, indexes the run, starts it on the engine and hands it to the tracker.</summary>
-public sealed class RunLauncher(WorkflowRunService runs, IWorkflowRunIndex index, RunTracker tracker, TimeProvider time, ILogger<RunLauncher> logger)
+public sealed class RunLauncher(WorkflowRunService runs, IWorkflowRunIndex index, RunTracker tracker, IOptions<DifyApiOptions> apiOptions, TimeProvider time, ILogger<RunLauncher> logger)
 {
     /// <summary>The start form's view of the inputs (defaults, coercions); 400 invalid_param when they do not fit.</summary>
     public static JsonObject ValidateInputs(ActiveApp app, JsonObject? inputs)
@@ -26,9 +27,17 @@ public sealed class RunLauncher(WorkflowRunService runs, IWorkflowRunIndex index
         }
     }
 
+    /// <summary>429 too_many_requests when the app already has its maximum of runs going.</summary>
+    public void EnsureCapacity(ActiveApp app)
+    {
+        var max = apiOptions.Value.MaxActiveRunsPerApp;
+        if (max > 0 && tracker.ActiveRuns(app.Id) >= max) throw ApiErrors.TooManyRequests();
+    }
+
     /// <summary>Starts the run described by <paramref name="options"/> (its RunId set) for <paramref name="user"/>.</summary>
     public async Task<LaunchedRun> LaunchAsync(ActiveApp app, EndUserRecord user, StartRunOptions options, string? messageId, CancellationToken cancellationToken)
     {
+        EnsureCapacity(app);
         var runId = options.RunId ?? Guid.NewGuid().ToString();
         var now = time.GetUtcNow();
         var inputs = ValidateInputs(app, options.Inputs);

@@ -23,13 +23,28 @@ public sealed class RunTracker(
     ILogger<RunTracker> logger) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<WorkflowRunResult>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _activePerApp = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Runs of the app being followed now (started and not yet recorded as ended).</summary>
+    public int ActiveRuns(string appId) => _activePerApp.GetValueOrDefault(appId);
 
     /// <summary>Starts following the run (once); the task ends when its outcome is recorded.</summary>
     public Task<WorkflowRunResult> Track(TrackedRun run)
     {
-        var task = _running.GetOrAdd(run.RunId, _ => Task.Run(() => FollowAsync(run, _stopping.Token)));
-        _ = task.ContinueWith(_ => _running.TryRemove(run.RunId, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var added = false;
+        var task = _running.GetOrAdd(run.RunId, _ =>
+        {
+            added = true;
+            _activePerApp.AddOrUpdate(run.AppId, 1, (_, n) => n + 1);
+            return Task.Run(() => FollowAsync(run, _stopping.Token));
+        });
+        if (added)
+            _ = task.ContinueWith(_ =>
+            {
+                _running.TryRemove(run.RunId, out var _);
+                _activePerApp.AddOrUpdate(run.AppId, 0, (_, n) => Math.Max(0, n - 1));
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return task;
     }
 

@@ -72,4 +72,25 @@ public sealed class AuthTests
         Assert.Equal(401, error["status"]!.GetValue<int>());
         Assert.False(string.IsNullOrEmpty(error["message"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Beyond_the_apps_active_run_limit_requests_get_429()
+    {
+        await using var model = await OpenAiCompatibleServer.StartAsync();
+        model.Responder = _ => new ChatReply { Text = "slow", Delay = TimeSpan.FromSeconds(30) };
+        await using var api = await ApiHost.StartAsync(new Dictionary<string, string?>(model.ModelsConfiguration()) { ["Api:MaxActiveRunsPerApp"] = "1" });
+        var (_, key) = await api.ImportAsync("slow_llm.yml");
+
+        var first = api.StreamAsync("v1/workflows/run", key, new JsonObject { ["inputs"] = new JsonObject { ["q"] = "hi" }, ["user"] = "u", ["response_mode"] = "streaming" });
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (model.ChatRequestCount == 0 && DateTime.UtcNow < until) await Task.Delay(20);
+
+        var error = await api.JsonAsync(HttpMethod.Post, "v1/workflows/run", key, SlowRun, 429);
+        Assert.Equal("too_many_requests", error["code"]!.GetValue<string>());
+
+        var runId = (await api.JsonAsync(HttpMethod.Get, "v1/workflows/logs", key))["data"]![0]!["id"]!.GetValue<string>();
+        await api.JsonAsync(HttpMethod.Post, $"v1/workflows/tasks/{runId}/stop", key, new JsonObject { ["user"] = "u" });
+        Assert.Equal("stopped", (await first).Last("workflow_finished")["data"]!["status"]!.GetValue<string>());
+        Assert.Equal(1, model.ChatRequestCount);
+    }
 }
