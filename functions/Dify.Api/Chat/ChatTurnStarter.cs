@@ -66,7 +66,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
     }
 
     /// <summary>Without a model to summarise, the conversation is named after the start of its first query.</summary>
-    private static string NameFrom(string query)
+    internal static string NameFrom(string query)
     {
         var line = query.ReplaceLineEndings(" ").Trim();
         if (line.Length == 0) return "New conversation";

@@ -83,7 +83,7 @@ public static class ConversationEndpoints
         if (body.AutoGenerate == true)
         {
             var first = (await conversations.ListMessagesAsync(conversation.Id, null, 1000, http.RequestAborted))?.Items.FirstOrDefault();
-            name = first is null ? conversation.Name : (first.Query.Length <= Chat.ChatTurnStarter.NameLength ? first.Query : first.Query[..Chat.ChatTurnStarter.NameLength] + "...");
+            name = first is null ? conversation.Name : Chat.ChatTurnStarter.NameFrom(first.Query);
         }
         else
         {
