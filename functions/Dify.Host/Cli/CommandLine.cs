@@ -1,3 +1,4 @@
+using Dify.Host.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -7,17 +8,22 @@ namespace Dify.Host.Cli;
 public static class CommandLine
 {
     private static readonly HashSet<string> Switches = ["stream"];
-    private static readonly HashSet<string> Valued = ["inputs", "query", "data", "run-id", "user", "conversation-id"];
+    private static readonly HashSet<string> Valued = ["inputs", "query", "data", "run-id", "user", "conversation-id", "urls"];
+
+    private static readonly string UsageText =
+        $"usage: Dify.Host [{ServeCommand.Usage}]\n       Dify.Host {AppsCommand.Usage}\n       Dify.Host {RunCommand.Usage}";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancellationToken = default)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
         {
-            await stderr.WriteLineAsync("usage: Dify.Host " + RunCommand.Usage);
-            return args.Length == 0 ? 2 : 0;
+            await stderr.WriteLineAsync(UsageText);
+            return 0;
         }
+        // No command (or only options) serves the API.
+        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) args = ["serve", .. args];
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
@@ -33,16 +39,20 @@ public static class CommandLine
         {
             switch (args[0])
             {
+                case "serve":
+                    return await ServeCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, stderr, cancellationToken);
+                case "apps":
+                    return await AppsCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, loggers, stdout, stderr, cancellationToken);
                 case "run":
                     return await RunCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, loggers, stdout, stderr, cancellationToken);
                 default:
-                    await stderr.WriteLineAsync($"error: unknown command '{args[0]}'\nusage: Dify.Host {RunCommand.Usage}");
+                    await stderr.WriteLineAsync($"error: unknown command '{args[0]}'\n{UsageText}");
                     return 2;
             }
         }
         catch (CliUsageException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}\nusage: Dify.Host {RunCommand.Usage}");
+            await stderr.WriteLineAsync($"error: {ex.Message}\n{UsageText}");
             return 2;
         }
     }

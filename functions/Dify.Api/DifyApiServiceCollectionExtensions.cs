@@ -1,0 +1,35 @@
+using Dify.Api.Apps;
+using Dify.Api.Auth;
+using Dify.Api.Chat;
+using Dify.Api.Runs;
+using Dify.Workflows.Dsl;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dify.Api;
+
+public static class DifyApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Service API's services. The host must also register the engine
+    /// (WorkflowRunService, WorkflowAppLoader, IWorkflowCatalog, IRunEventLog) and the stores
+    /// (IAppStore, IApiKeyStore, IEndUserStore, IConversationStore, IWorkflowRunIndex).
+    /// </summary>
+    public static IServiceCollection AddDifyApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DifyApiOptions>().Bind(configuration.GetSection(DifyApiOptions.SectionName));
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DslExporter>();
+        services.AddSingleton<AppRegistry>();
+        services.AddSingleton<RunTracker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunTracker>());
+        services.AddSingleton<RunLauncher>();
+        services.AddSingleton<RunEventStreamer>();
+        services.AddSingleton<ChatTurnStarter>();
+        services.AddSingleton<AppKeyFilter>();
+        services.AddSingleton<AdminKeyFilter>();
+        return services;
+    }
+}

@@ -1,0 +1,18 @@
+using Dify.Api.Apps;
+using Dify.Workflows.Engine.Runtime;
+
+namespace Dify.Api.Runs;
+
+/// <summary>A run the API started: ids for the response, and the task that ends when its outcome is recorded.</summary>
+public sealed record LaunchedRun(
+    string RunId,
+    ActiveApp App,
+    string? ConversationId,
+    string? MessageId,
+    long CreatedAt,
+    Task<WorkflowRunResult> Completion)
+{
+    /// <summary>Dify's task id; here the run id (stop endpoints take either).</summary>
+    public string TaskId => RunId;
+    public bool IsChat => MessageId is not null;
+}

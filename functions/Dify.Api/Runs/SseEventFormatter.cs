@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dify.Api.Http;
+
+namespace Dify.Api.Runs;
+
+/// <summary>
+/// Wraps a logged event into Dify's SSE payload without re-parsing its data (the hot path):
+/// workflow and node events are <c>{"event","task_id","workflow_run_id","data":{…}}</c>; in chatflows
+/// every event also carries conversation_id, message_id and created_at, and <c>message</c> /
+/// <c>message_end</c> put their fields at the top level with <c>id</c> = the message id.
+/// </summary>
+public static class SseEventFormatter
+{
+    public static string Format(LaunchedRun run, string eventName, string dataJson, double latency = 0)
+    {
+        var topLevel = run.IsChat && eventName is "message" or "message_end" or "message_replace" or "message_file";
+        if (eventName == "message_end") dataJson = WithFullUsage(dataJson, latency);
+
+        var buffer = new ArrayBufferWriter<byte>(256 + dataJson.Length);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJson.WriteOptions.Encoder, SkipValidation = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("event", eventName);
+            if (run.IsChat)
+            {
+                writer.WriteString("conversation_id", run.ConversationId);
+                writer.WriteString("message_id", run.MessageId);
+                writer.WriteNumber("created_at", run.CreatedAt);
+            }
+            writer.WriteString("task_id", run.TaskId);
+            if (topLevel)
+            {
+                writer.WriteString("id", run.MessageId);
+            }
+            else
+            {
+                writer.WriteString("workflow_run_id", run.RunId);
+                writer.WritePropertyName("data");
+                writer.WriteRawValue(dataJson, skipInputValidation: true);
+            }
+            writer.WriteEndObject();
+        }
+        var header = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (!topLevel) return header;
+        // Merge the data object's members into the top level: "{…header…}" + "{…data…}" → "{…header…,…data…}".
+        var inner = dataJson.AsSpan().Trim()[1..^1].Trim();
+        return inner.IsEmpty ? header : string.Concat(header.AsSpan(0, header.Length - 1), ",", inner, "}");
+    }
+
+    /// <summary>An <c>error</c> event (top level): <c>{"event":"error","task_id","message_id"?,"status","code","message"}</c>.</summary>
+    public static string Error(LaunchedRun run, int status, string code, string message)
+    {
+        var o = new JsonObject { ["event"] = "error", ["task_id"] = run.TaskId };
+        if (run.IsChat)
+        {
+            o["conversation_id"] = run.ConversationId;
+            o["message_id"] = run.MessageId;
+        }
+        o["status"] = status;
+        o["code"] = code;
+        o["message"] = message;
+        return o.ToJsonString(ApiJson.WriteOptions);
+    }
+
+    private static string WithFullUsage(string dataJson, double latency)
+    {
+        var data = JsonNode.Parse(dataJson) as JsonObject ?? new JsonObject();
+        var metadata = data["metadata"] as JsonObject ?? new JsonObject();
+        data["metadata"] = metadata;
+        metadata["usage"] = RunPayloads.Usage(metadata["usage"] as JsonObject, latency);
+        metadata["retriever_resources"] ??= new JsonArray();
+        return data.ToJsonString(ApiJson.WriteOptions);
+    }
+}
