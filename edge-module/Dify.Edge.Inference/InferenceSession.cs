@@ -249,7 +249,7 @@ public sealed class InferenceSession : IDisposable
     {
         var info = new MemoryInfoHandle(runtime.Native);
         nint pointer;
-        runtime.Api.Check(runtime.Api.CreateCpuMemoryInfo(1, 0, &pointer));
+        runtime.Api.Check(runtime.Api.CreateCpuMemoryInfo((int)OrtAllocatorType.Arena, (int)OrtMemType.Default, &pointer));
         info.Attach(pointer);
         return info;
     }

@@ -86,11 +86,6 @@ public sealed class Tensor<T> : Tensor where T : unmanaged
         Memory = data;
     }
 
-    public Tensor(T[] data, params long[] shape)
-        : this(data.AsMemory(), shape)
-    {
-    }
-
     public override TensorElementType ElementType => ElementTypes.Of<T>();
 
     /// <summary>The elements, row-major. For inputs, this memory is what ONNX Runtime reads (no copy).</summary>

@@ -13,13 +13,12 @@ public sealed unsafe class OrtRuntime : IDisposable
 {
     private readonly OrtNative native;
 
-    private OrtRuntime(OrtNative native, string libraryPath, string version, EnvHandle env, MemoryInfoHandle cpuMemory, nint allocator)
+    private OrtRuntime(OrtNative native, string libraryPath, string version, EnvHandle env, nint allocator)
     {
         this.native = native;
         LibraryPath = libraryPath;
         Version = version;
         Env = env;
-        CpuMemory = cpuMemory;
         DefaultAllocator = allocator;
     }
 
@@ -43,8 +42,6 @@ public sealed unsafe class OrtRuntime : IDisposable
     internal OrtNative Native => native;
 
     internal EnvHandle Env { get; }
-
-    internal MemoryInfoHandle CpuMemory { get; }
 
     /// <summary>ORT's default CPU allocator (process-wide, never released).</summary>
     internal nint DefaultAllocator { get; }
@@ -78,13 +75,12 @@ public sealed unsafe class OrtRuntime : IDisposable
             }
 
             var native = new OrtNative(library, new OrtApi(table));
-            var env = CreateEnv(native);
-            var cpuMemory = CreateCpuMemoryInfo(native);
             nint allocator;
             native.Api.Check(native.Api.GetAllocatorWithDefaultOptions(&allocator));
+            var env = CreateEnv(native);
             logger.LogInformation("Loaded ONNX Runtime {OrtVersion} (API {OrtApiVersion}) from {OrtLibraryPath} via {OrtLibrarySource}",
                 version, OrtApiSlots.ApiVersion, path, source);
-            return new OrtRuntime(native, path, version, env, cpuMemory, allocator);
+            return new OrtRuntime(native, path, version, env, allocator);
         }
         catch
         {
@@ -126,7 +122,6 @@ public sealed unsafe class OrtRuntime : IDisposable
 
     public void Dispose()
     {
-        CpuMemory.Dispose();
         Env.Dispose();
         // The library stays loaded while sessions or values created through this runtime are alive (ref counts).
         native.Library.Dispose();
@@ -143,14 +138,5 @@ public sealed unsafe class OrtRuntime : IDisposable
 
         env.Attach(pointer);
         return env;
-    }
-
-    private static MemoryInfoHandle CreateCpuMemoryInfo(OrtNative native)
-    {
-        var info = new MemoryInfoHandle(native);
-        nint pointer;
-        native.Api.Check(native.Api.CreateCpuMemoryInfo((int)OrtAllocatorType.Arena, (int)OrtMemType.Default, &pointer));
-        info.Attach(pointer);
-        return info;
     }
 }

@@ -27,7 +27,7 @@ internal static unsafe class SessionFactory
                 }
             }
 
-            if (provider == ExecutionProvider.Cpu || options.ExecutionProvider == ExecutionProvider.Cpu)
+            if (provider == ExecutionProvider.Cpu)
             {
                 return (CreateSession(runtime, path, model, sessionOptions), LogFallback(logger, options, cudaError, ExecutionProvider.Cpu));
             }
