@@ -1,9 +1,10 @@
+using Xunit.Abstractions;
 using Dify.Edge.Inference.Native;
 
 namespace Dify.Edge.Inference.Tests;
 
 [Collection(OrtCollection.Name)]
-public sealed class ErrorTests(OrtFixture ort)
+public sealed class ErrorTests(OrtFixture ort, ITestOutputHelper output)
 {
     [Fact]
     public void Unknown_input_name_reports_onnxruntimes_own_error()
@@ -26,6 +27,7 @@ public sealed class ErrorTests(OrtFixture ort)
             session.Run(new Dictionary<string, Tensor> { ["image"] = Tensor.FromFloat(new float[168], 1, 3, 8, 7) }));
 
         Assert.Equal(OrtErrorCode.InvalidArgument, error.ErrorCode);
+        output.WriteLine(error.Message);
         Assert.Contains("Got invalid dimensions for input: image", error.OrtMessage, StringComparison.Ordinal);
         Assert.Contains(error.OrtMessage, error.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Dify.Edge.Inference.Native;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Dify.Edge.Inference.Tests;
 
 [Collection(OrtCollection.Name)]
-public sealed class ProviderAndLoaderTests(OrtFixture ort)
+public sealed class ProviderAndLoaderTests(OrtFixture ort, ITestOutputHelper output)
 {
     [Fact]
     public void Cuda_without_a_gpu_falls_back_to_cpu_with_one_warning()
@@ -17,6 +18,7 @@ public sealed class ProviderAndLoaderTests(OrtFixture ort)
 
         Assert.Equal(ExecutionProvider.Cpu, session.ExecutionProvider);
         var warning = Assert.Single(logger.At(LogLevel.Warning));
+        output.WriteLine(warning);
         Assert.Contains("CUDA execution provider (device 0) is not available, falling back to CPU", warning, StringComparison.Ordinal);
         var image = Expected.Image(1, seed: 5);
         ClassifierTests.AssertClose(Expected.Classifier(image, 1),
@@ -37,7 +39,7 @@ public sealed class ProviderAndLoaderTests(OrtFixture ort)
     [Fact]
     public void Runtime_reports_the_bound_version_and_cpu_provider()
     {
-        Assert.Equal("1.22.0", ort.Runtime.Version);
+        Assert.True(Version.Parse(ort.Runtime.Version) >= new Version(1, 22), ort.Runtime.Version);
         Assert.Equal(22u, ort.Runtime.ApiVersion);
         Assert.Contains("CPUExecutionProvider", ort.Runtime.GetAvailableProviders());
     }
