@@ -49,9 +49,19 @@ public sealed class ProviderAndLoaderTests(OrtFixture ort, ITestOutputHelper out
     {
         var folder = Path.GetDirectoryName(ort.Runtime.LibraryPath)!;
         var options = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Inference:RuntimePath"] = folder, ["Inference:IntraOpThreads"] = "1" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Inference:RuntimePath"] = folder,
+                ["Inference:IntraOpThreads"] = "1",
+                ["Inference:ExecutionProvider"] = "cuda",
+                ["Inference:DeviceId"] = "1",
+                ["Inference:GraphOptimizationLevel"] = "Extended",
+            })
             .Build().GetSection(InferenceOptions.SectionName).Get<InferenceOptions>()!;
         Assert.Equal(1, options.IntraOpThreads);
+        Assert.Equal(ExecutionProvider.Cuda, options.ExecutionProvider);
+        Assert.Equal(1, options.DeviceId);
+        Assert.Equal(GraphOptimizationLevel.Extended, options.GraphOptimizationLevel);
 
         using (var configured = OrtRuntime.Load(options, _ => "/nonexistent/libonnxruntime.so", null))
         {
