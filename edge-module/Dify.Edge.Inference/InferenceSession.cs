@@ -115,10 +115,13 @@ public sealed class InferenceSession : IDisposable
         var values = new ValueHandle?[inputCount];
         var pins = new MemoryHandle[inputCount];
         var extraNames = new List<GCHandle>();
-        var sessionAdded = false;
+        // Hold session, memory info and names for the whole call: a concurrent Dispose then only takes effect after it.
+        bool sessionAdded = false, memoryAdded = false, namesAdded = false;
         try
         {
             session.DangerousAddRef(ref sessionAdded);
+            cpuMemory.DangerousAddRef(ref memoryAdded);
+            names.DangerousAddRef(ref namesAdded);
             var memory = cpuMemory.DangerousGetHandle();
             var i = 0;
             foreach (var (name, tensor) in inputs)
@@ -151,6 +154,8 @@ public sealed class InferenceSession : IDisposable
                 handle.Free();
             }
 
+            if (namesAdded) names.DangerousRelease();
+            if (memoryAdded) cpuMemory.DangerousRelease();
             if (sessionAdded) session.DangerousRelease();
         }
     }

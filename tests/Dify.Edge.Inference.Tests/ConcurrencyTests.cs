@@ -30,4 +30,39 @@ public sealed class ConcurrencyTests(OrtFixture ort)
 
         Assert.Equal(0, failures);
     }
+
+    [Fact]
+    public async Task Dispose_during_concurrent_runs_lets_them_finish_or_refuse_cleanly()
+    {
+        var before = ort.Runtime.LiveHandles;
+        var session = ort.Load("defect_classifier.onnx", new InferenceOptions { IntraOpThreads = 1 });
+        var image = Expected.Image(2, seed: 9);
+        var expected = Expected.Classifier(image, 2);
+        var total = 0;
+        var tasks = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            var completed = 0;
+            while (true)
+            {
+                try
+                {
+                    var result = session.Run(new Dictionary<string, Tensor> { ["image"] = Tensor.FromFloat(image, 2, 3, 8, 8) });
+                    ClassifierTests.AssertClose(expected, result["probabilities"].Span<float>());
+                    completed++;
+                    Interlocked.Increment(ref total);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return completed;
+                }
+            }
+        })).ToArray();
+
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref total) >= 20, TimeSpan.FromSeconds(30)), "runs did not start");
+        session.Dispose();
+        var counts = await Task.WhenAll(tasks);
+
+        Assert.True(counts.Sum() >= 20);
+        Assert.Equal(before, ort.Runtime.LiveHandles);
+    }
 }
