@@ -11,6 +11,6 @@ switch (command)
         await InferenceBench.RunAsync(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.Error.WriteLine("usage: Dify.Bench engine [--quick]");
+        Console.Error.WriteLine("usage: Dify.Bench engine|inference [--quick]");
         return 2;
 }

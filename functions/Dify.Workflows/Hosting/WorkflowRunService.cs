@@ -65,10 +65,20 @@ public sealed class WorkflowRunService(IOrchestrationClient client, IWorkflowCat
     public Task StopAsync(string runId, CancellationToken cancellationToken) =>
         client.RaiseEventAsync(runId, WorkflowOrchestrator.StopEvent, "\"stop\"", cancellationToken);
 
+    /// <summary>
+    /// The orchestrator's clock only moves with durable history events, so a run of inline nodes alone
+    /// measures 0 s; the runtime's own timestamps give the wall time.
+    /// </summary>
+    private static WorkflowRunResult WithWallTime(WorkflowRunResult result, OrchestrationState state)
+    {
+        var wall = (state.LastUpdatedAt - state.CreatedAt).TotalSeconds;
+        return wall > result.ElapsedTime ? result with { ElapsedTime = wall } : result;
+    }
+
     private static WorkflowRunResult ToResult(OrchestrationState state) => state.Status switch
     {
-        OrchestrationStatus.Completed when state.Output is not null =>
-            JsonSerializer.Deserialize<WorkflowRunResult>(state.Output, WorkflowOrchestrator.SerializerOptions)!,
+        OrchestrationStatus.Completed when state.Output is not null => WithWallTime(
+            JsonSerializer.Deserialize<WorkflowRunResult>(state.Output, WorkflowOrchestrator.SerializerOptions)!, state),
         OrchestrationStatus.Terminated => new WorkflowRunResult { Status = WorkflowRunStatus.Stopped, Error = state.Error ?? "Workflow execution stopped." },
         _ => new WorkflowRunResult { Status = WorkflowRunStatus.Failed, Error = state.Error ?? "The run failed." },
     };

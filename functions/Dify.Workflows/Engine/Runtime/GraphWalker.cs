@@ -105,8 +105,9 @@ internal sealed class GraphWalker
         }
         if (result.Status == NodeRunStatus.Exception) _state.Exceptions++;
         _state.Tokens += result.TotalTokens;
-        _state.Emit("node_finished", exec.FinishedData(result, _state.UnixNow, elapsed));
+        // A response node's chunks come before its node_finished, as in Dify's stream.
         ResponseCoordinator.OnNodeFinished(_state, node, result, _pool);
+        _state.Emit("node_finished", exec.FinishedData(result, _state.UnixNow, elapsed));
         if (node.Type == "loop-end") _reachedLoopEnd = true;
 
         foreach (var edge in node.Outgoing)
