@@ -44,6 +44,8 @@ function Add-DocumentsSubscription {
         return
     }
     $endpoint = "https://$app.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.$functionName&code=$key"
+    # On Windows az is a .cmd script: cmd.exe would cut the URL at '&' unless it arrives quoted.
+    if ($IsWindows) { $endpoint = '"' + $endpoint + '"' }
     Invoke-Az eventgrid system-topic event-subscription create `
         --name "$container-blob-created" `
         --resource-group $group `
