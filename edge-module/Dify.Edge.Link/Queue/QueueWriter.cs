@@ -1,0 +1,216 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Dify.Edge.Link.Queue;
+
+/// <summary>
+/// The queue's only writer. Group commit: every write that arrives while a commit is in progress joins the next
+/// transaction, so one fsync makes a whole batch of concurrent enqueues durable.
+/// </summary>
+internal sealed class QueueWriter : IAsyncDisposable
+{
+    private const int EvictionChunk = 512;
+
+    private readonly Channel<WriteRequest> _requests =
+        Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly OfflineQueueOptions _options;
+    private readonly QueueCounters _counters;
+    private readonly ILogger _logger;
+    private readonly Action _committed;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _findExisting;
+    private readonly SqliteCommand _delete;
+    private readonly SqliteCommand _oldest;
+    private readonly SqliteCommand _deleteThrough;
+    private readonly SqliteCommand _saveDropped;
+    private readonly Task _loop;
+
+    public QueueWriter(SqliteConnection connection, OfflineQueueOptions options, QueueCounters counters, ILogger logger, Action committed)
+    {
+        _connection = connection;
+        _options = options;
+        _counters = counters;
+        _logger = logger;
+        _committed = committed;
+        _insert = Prepare("""
+            INSERT INTO events (source, event_id, created_at, payload, properties, size)
+            VALUES ($source, $event_id, $created_at, $payload, $properties, $size)
+            ON CONFLICT (event_id) DO NOTHING RETURNING seq
+            """, "$source", "$event_id", "$created_at", "$payload", "$properties", "$size");
+        _findExisting = Prepare("SELECT seq FROM events WHERE event_id = $event_id", "$event_id");
+        _delete = Prepare("DELETE FROM events WHERE seq = $seq RETURNING size", "$seq");
+        _oldest = Prepare($"SELECT seq, size FROM events ORDER BY seq LIMIT {EvictionChunk}");
+        _deleteThrough = Prepare("DELETE FROM events WHERE seq <= $seq", "$seq");
+        _saveDropped = Prepare("INSERT INTO queue_meta (key, value) VALUES ('dropped', $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", "$value");
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void Submit(WriteRequest request)
+    {
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(OfflineQueue));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        foreach (var command in new[] { _insert, _findExisting, _delete, _oldest, _deleteThrough, _saveDropped })
+        {
+            command.Dispose();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WriteRequest>(_options.MaxBatchSize);
+        while (await _requests.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && _requests.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+            }
+            try
+            {
+                Commit(batch);
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+            {
+                _logger.LogError(ex, "Offline queue commit of {Count} writes failed", batch.Count);
+                foreach (var request in batch)
+                {
+                    request.Fail(ex);
+                }
+            }
+        }
+    }
+
+    private void Commit(List<WriteRequest> batch)
+    {
+        var count = _counters.Count;
+        var bytes = _counters.Bytes;
+        var dropped = _counters.Dropped;
+        var results = new long[batch.Count];
+        using (var transaction = _connection.BeginTransaction())
+        {
+            foreach (var command in new[] { _insert, _findExisting, _delete, _oldest, _deleteThrough, _saveDropped })
+            {
+                command.Transaction = transaction;
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                switch (batch[i])
+                {
+                    case EnqueueRequest enqueue:
+                        var inserted = Insert(enqueue);
+                        if (inserted is long sequence)
+                        {
+                            results[i] = sequence;
+                            count++;
+                            bytes += enqueue.Size;
+                        }
+                        else
+                        {
+                            // The same event id is already queued (a producer retried): keep the first copy.
+                            _findExisting.Parameters[0].Value = enqueue.Event.EventId.ToByteArray();
+                            results[i] = Convert.ToInt64(_findExisting.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                        break;
+                    case AckRequest ack:
+                        var removed = 0;
+                        foreach (var seq in ack.Sequences)
+                        {
+                            _delete.Parameters[0].Value = seq;
+                            if (_delete.ExecuteScalar() is long size)
+                            {
+                                removed++;
+                                count--;
+                                bytes -= size;
+                            }
+                        }
+                        results[i] = removed;
+                        break;
+                }
+            }
+            var evicted = Evict(ref count, ref bytes);
+            if (evicted > 0)
+            {
+                dropped += evicted;
+                _saveDropped.Parameters[0].Value = dropped;
+                _saveDropped.ExecuteNonQuery();
+                _logger.LogWarning("Offline queue full: dropped the {Evicted} oldest events ({Dropped} dropped in total)", evicted, dropped);
+            }
+            transaction.Commit();
+        }
+        _counters.Set(count, bytes, dropped);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            switch (batch[i])
+            {
+                case EnqueueRequest enqueue:
+                    enqueue.Completion.TrySetResult(results[i]);
+                    break;
+                case AckRequest ack:
+                    ack.Completion.TrySetResult((int)results[i]);
+                    break;
+            }
+        }
+        _committed();
+    }
+
+    private long? Insert(EnqueueRequest request)
+    {
+        var e = request.Event;
+        var p = _insert.Parameters;
+        p[0].Value = e.Source;
+        p[1].Value = e.EventId.ToByteArray();
+        p[2].Value = e.CreatedAt.ToUnixTimeMilliseconds();
+        p[3].Value = e.Payload.ToArray();
+        p[4].Value = (object?)request.EncodedProperties ?? DBNull.Value;
+        p[5].Value = request.Size;
+        return _insert.ExecuteScalar() as long?;
+    }
+
+    /// <summary>Drop-oldest eviction: removes the lowest sequences until both bounds hold again.</summary>
+    private long Evict(ref long count, ref long bytes)
+    {
+        long evicted = 0;
+        while (count > _options.MaxEvents || bytes > _options.MaxBytes)
+        {
+            long last = -1;
+            using (var reader = _oldest.ExecuteReader())
+            {
+                while ((count > _options.MaxEvents || bytes > _options.MaxBytes) && reader.Read())
+                {
+                    last = reader.GetInt64(0);
+                    bytes -= reader.GetInt64(1);
+                    count--;
+                    evicted++;
+                }
+            }
+            if (last < 0)
+            {
+                break; // counters disagree with the table; nothing left to drop
+            }
+            _deleteThrough.Parameters[0].Value = last;
+            _deleteThrough.ExecuteNonQuery();
+        }
+        return evicted;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+        return command;
+    }
+}
