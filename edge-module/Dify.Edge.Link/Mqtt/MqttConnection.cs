@@ -195,7 +195,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            error = ex is ObjectDisposedException or IOException ? new MqttConnectionLostException("the MQTT connection broke", ex) : ex;
+            error = ex is ObjectDisposedException or IOException ? new MqttConnectionLostException($"the MQTT connection broke: {ex.Message}", ex) : ex;
         }
         finally
         {
