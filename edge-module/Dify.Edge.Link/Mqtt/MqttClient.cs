@@ -153,6 +153,41 @@ public sealed class MqttClient : IAsyncDisposable
         await entry.Completion.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Remembers subscriptions without waiting: they are sent on every connection (this one, if up, and each
+    /// reconnect) before the connection is used for anything else.
+    /// </summary>
+    public void AddSubscriptions(IReadOnlyList<MqttSubscription> subscriptions)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        MqttConnection? current;
+        lock (_gate)
+        {
+            foreach (var subscription in subscriptions)
+            {
+                _subscriptions.RemoveAll(s => s.TopicFilter == subscription.TopicFilter);
+                _subscriptions.Add(subscription);
+            }
+            current = _connection;
+        }
+        if (current is not null && subscriptions.Count > 0)
+        {
+            _ = SubscribeInBackgroundAsync(current, subscriptions);
+        }
+    }
+
+    private async Task SubscribeInBackgroundAsync(MqttConnection connection, IReadOnlyList<MqttSubscription> subscriptions)
+    {
+        try
+        {
+            await SendSubscribeAsync(connection, subscriptions, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttSubscribeException or TimeoutException or MqttConnectionLostException)
+        {
+            _logger.LogWarning("MQTT subscribe failed: {Error}", ex.Message); // the next connection subscribes again
+        }
+    }
+
     /// <summary>Subscribes (waiting for a connection and SUBACK); the subscription is renewed after every reconnect.</summary>
     public async Task SubscribeAsync(IReadOnlyList<MqttSubscription> subscriptions, CancellationToken cancellationToken = default)
     {
