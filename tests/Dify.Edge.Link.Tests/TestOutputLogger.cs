@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Dify.Edge.Link.Tests;
 
 /// <summary>Library logs go to the test output, so a failing test shows what the link did.</summary>
-internal sealed class TestOutputLogger<T>(ITestOutputHelper output, LogLevel minimum = LogLevel.Information) : ILogger<T>
+internal sealed class TestOutputLogger<T>(ITestOutputHelper output, LogLevel minimum = LogLevel.Information, string? category = null) : ILogger<T>
 {
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -18,7 +18,7 @@ internal sealed class TestOutputLogger<T>(ITestOutputHelper output, LogLevel min
         }
         try
         {
-            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} [{logLevel}] {typeof(T).Name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name + ": " + exception.Message)}");
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} [{logLevel}] {category ?? typeof(T).Name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name + ": " + exception.Message)}");
         }
         catch (InvalidOperationException)
         {
