@@ -47,6 +47,9 @@ public sealed class OfflineQueue : IAsyncDisposable
     /// <summary>Events dropped by the drop-oldest policy since the database was created.</summary>
     public long DroppedCount => _counters.Dropped;
 
+    /// <summary>Transactions committed since open (enqueues per commit = the group-commit factor).</summary>
+    public long CommitCount => _counters.Commits;
+
     /// <summary>Opens (or creates) the queue database.</summary>
     public static Task<OfflineQueue> OpenAsync(OfflineQueueOptions options, ILogger<OfflineQueue>? logger = null, CancellationToken cancellationToken = default)
     {
@@ -128,7 +131,7 @@ public sealed class OfflineQueue : IAsyncDisposable
                     reader.GetInt64(0),
                     new EdgeEvent(
                         reader.GetString(1),
-                        new Guid((byte[])reader.GetValue(2)),
+                        new Guid((byte[])reader.GetValue(2), bigEndian: true),
                         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
                         (byte[])reader.GetValue(4),
                         PropertiesCodec.Decode(properties))));

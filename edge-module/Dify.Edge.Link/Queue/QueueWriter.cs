@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,7 @@ internal sealed class QueueWriter : IAsyncDisposable
     private readonly QueueCounters _counters;
     private readonly ILogger _logger;
     private readonly Action _committed;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _findExisting;
+    private readonly EventInserter _inserter;
     private readonly SqliteCommand _delete;
     private readonly SqliteCommand _oldest;
     private readonly SqliteCommand _deleteThrough;
@@ -34,13 +34,9 @@ internal sealed class QueueWriter : IAsyncDisposable
         _counters = counters;
         _logger = logger;
         _committed = committed;
-        _insert = Prepare("""
-            INSERT INTO events (source, event_id, created_at, payload, properties, size)
-            VALUES ($source, $event_id, $created_at, $payload, $properties, $size)
-            ON CONFLICT (event_id) DO NOTHING RETURNING seq
-            """, "$source", "$event_id", "$created_at", "$payload", "$properties", "$size");
-        _findExisting = Prepare("SELECT seq FROM events WHERE event_id = $event_id", "$event_id");
-        _delete = Prepare("DELETE FROM events WHERE seq = $seq RETURNING size", "$seq");
+        _inserter = new EventInserter(connection);
+        // One statement per ack request: the sequences travel as a JSON array.
+        _delete = Prepare("DELETE FROM events WHERE seq IN (SELECT value FROM json_each($seqs)) RETURNING size", "$seqs");
         _oldest = Prepare($"SELECT seq, size FROM events ORDER BY seq LIMIT {EvictionChunk}");
         _deleteThrough = Prepare("DELETE FROM events WHERE seq <= $seq", "$seq");
         _saveDropped = Prepare("INSERT INTO queue_meta (key, value) VALUES ('dropped', $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", "$value");
@@ -59,10 +55,11 @@ internal sealed class QueueWriter : IAsyncDisposable
     {
         _requests.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        foreach (var command in new[] { _insert, _findExisting, _delete, _oldest, _deleteThrough, _saveDropped })
+        foreach (var command in new[] { _delete, _oldest, _deleteThrough, _saveDropped })
         {
             command.Dispose();
         }
+        _inserter.Dispose();
     }
 
     private async Task RunAsync()
@@ -98,43 +95,49 @@ internal sealed class QueueWriter : IAsyncDisposable
         var results = new long[batch.Count];
         using (var transaction = _connection.BeginTransaction())
         {
-            foreach (var command in new[] { _insert, _findExisting, _delete, _oldest, _deleteThrough, _saveDropped })
+            foreach (var command in new[] { _delete, _oldest, _deleteThrough, _saveDropped })
             {
                 command.Transaction = transaction;
             }
+            // Enqueues first (in arrival order), then acks: they touch different rows, and the bounds are
+            // checked after both, so the order between them changes nothing.
+            var enqueues = new List<EnqueueRequest>(batch.Count);
+            var enqueueIndexes = new List<int>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                switch (batch[i])
+                if (batch[i] is EnqueueRequest enqueue)
                 {
-                    case EnqueueRequest enqueue:
-                        var inserted = Insert(enqueue);
-                        if (inserted is long sequence)
+                    enqueues.Add(enqueue);
+                    enqueueIndexes.Add(i);
+                }
+            }
+            if (enqueues.Count > 0)
+            {
+                var sequences = new long[enqueues.Count];
+                var (added, addedBytes) = _inserter.Insert(enqueues, sequences, transaction);
+                count += added;
+                bytes += addedBytes;
+                for (var k = 0; k < sequences.Length; k++)
+                {
+                    results[enqueueIndexes[k]] = sequences[k];
+                }
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i] is AckRequest ack)
+                {
+                    var removed = 0;
+                    _delete.Parameters[0].Value = "[" + string.Join(",", ack.Sequences.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]";
+                    using (var reader = _delete.ExecuteReader())
+                    {
+                        while (reader.Read())
                         {
-                            results[i] = sequence;
-                            count++;
-                            bytes += enqueue.Size;
+                            removed++;
+                            count--;
+                            bytes -= reader.GetInt64(0);
                         }
-                        else
-                        {
-                            // The same event id is already queued (a producer retried): keep the first copy.
-                            _findExisting.Parameters[0].Value = enqueue.Event.EventId.ToByteArray();
-                            results[i] = Convert.ToInt64(_findExisting.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-                        }
-                        break;
-                    case AckRequest ack:
-                        var removed = 0;
-                        foreach (var seq in ack.Sequences)
-                        {
-                            _delete.Parameters[0].Value = seq;
-                            if (_delete.ExecuteScalar() is long size)
-                            {
-                                removed++;
-                                count--;
-                                bytes -= size;
-                            }
-                        }
-                        results[i] = removed;
-                        break;
+                    }
+                    results[i] = removed;
                 }
             }
             var evicted = Evict(ref count, ref bytes);
@@ -148,6 +151,7 @@ internal sealed class QueueWriter : IAsyncDisposable
             transaction.Commit();
         }
         _counters.Set(count, bytes, dropped);
+        _counters.CountCommit();
         for (var i = 0; i < batch.Count; i++)
         {
             switch (batch[i])
@@ -161,19 +165,6 @@ internal sealed class QueueWriter : IAsyncDisposable
             }
         }
         _committed();
-    }
-
-    private long? Insert(EnqueueRequest request)
-    {
-        var e = request.Event;
-        var p = _insert.Parameters;
-        p[0].Value = e.Source;
-        p[1].Value = e.EventId.ToByteArray();
-        p[2].Value = e.CreatedAt.ToUnixTimeMilliseconds();
-        p[3].Value = e.Payload.ToArray();
-        p[4].Value = (object?)request.EncodedProperties ?? DBNull.Value;
-        p[5].Value = request.Size;
-        return _insert.ExecuteScalar() as long?;
     }
 
     /// <summary>Drop-oldest eviction: removes the lowest sequences until both bounds hold again.</summary>
