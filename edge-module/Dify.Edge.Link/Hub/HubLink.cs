@@ -154,6 +154,8 @@ public sealed class HubLink : IAsyncDisposable
             PasswordProvider = CreateSasTokenAsync,
             KeepAlive = _options.KeepAlive,
             CleanSession = false,
+            // Renew the SAS token before it expires: IoT Hub closes a connection whose token has run out.
+            MaxConnectionLifetime = _options.TokenTimeToLive * 0.8,
         };
         if (_options.UseTls)
         {

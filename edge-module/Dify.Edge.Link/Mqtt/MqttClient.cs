@@ -281,6 +281,7 @@ public sealed class MqttClient : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             MqttConnection? connection = null;
+            var renew = false;
             try
             {
                 var password = _options.PasswordProvider is null ? null : await _options.PasswordProvider(stop).ConfigureAwait(false);
@@ -296,9 +297,16 @@ public sealed class MqttClient : IAsyncDisposable
                 {
                     _logger.LogInformation("MQTT re-sent {Count} unacknowledged QoS 1 messages", resent);
                 }
-                await connection.Closed.WaitAsync(stop).ConfigureAwait(false);
-                LastError = connection.CloseReason;
-                _logger.LogWarning("MQTT connection to {Host}:{Port} lost: {Reason}", _options.Host, _options.Port, connection.CloseReason?.Message ?? "closed");
+                if (await LivesOutItsLifetimeAsync(connection, stop).ConfigureAwait(false))
+                {
+                    _logger.LogInformation("MQTT connection reached its lifetime of {Lifetime}; reconnecting with fresh credentials", _options.MaxConnectionLifetime);
+                    renew = true;
+                }
+                else
+                {
+                    LastError = connection.CloseReason;
+                    _logger.LogWarning("MQTT connection to {Host}:{Port} lost: {Reason}", _options.Host, _options.Port, connection.CloseReason?.Message ?? "closed");
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -325,6 +333,10 @@ public sealed class MqttClient : IAsyncDisposable
             {
                 break;
             }
+            if (renew)
+            {
+                continue; // a planned renewal reconnects at once
+            }
             try
             {
                 await Task.Delay(_backoff.Delay(attempt++), _time, stop).ConfigureAwait(false);
@@ -334,6 +346,22 @@ public sealed class MqttClient : IAsyncDisposable
                 break;
             }
         }
+    }
+
+    /// <summary>Waits until the connection closes (false) or reaches <see cref="MqttClientOptions.MaxConnectionLifetime"/> (true).</summary>
+    private async Task<bool> LivesOutItsLifetimeAsync(MqttConnection connection, CancellationToken stop)
+    {
+        if (_options.MaxConnectionLifetime is not { } lifetime)
+        {
+            await connection.Closed.WaitAsync(stop).ConfigureAwait(false);
+            return false;
+        }
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var expired = Task.Delay(lifetime, _time, expiry.Token);
+        var first = await Task.WhenAny(connection.Closed, expired).ConfigureAwait(false);
+        await expiry.CancelAsync().ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
+        return first == expired && !connection.Closed.IsCompleted;
     }
 
     /// <summary>Makes the connection current and re-sends unacknowledged publishes on it, in publish order.</summary>

@@ -51,6 +51,13 @@ public sealed class MqttClientOptions
     /// <summary>Largest packet accepted from the broker.</summary>
     public int MaxIncomingPacketSize { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// When set, a connection older than this is closed (DISCONNECT) and replaced at once, so credentials that
+    /// expire (SAS tokens) are renewed before the broker cuts the connection. Unacknowledged QoS 1 messages are
+    /// re-sent on the new connection.
+    /// </summary>
+    public TimeSpan? MaxConnectionLifetime { get; set; }
+
     /// <summary>How long to wait for SUBACK.</summary>
     public TimeSpan SubscribeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -61,6 +68,10 @@ public sealed class MqttClientOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
         ArgumentOutOfRangeException.ThrowIfLessThan(KeepAlive, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(KeepAlive.TotalSeconds, ushort.MaxValue);
+        if (PasswordProvider is not null && Username is null)
+        {
+            throw new ArgumentException("MQTT 3.1.1 sends a password only with a user name: set Username too.");
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInflight, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxInflight, 65_000);
         if (InitialReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < InitialReconnectDelay)

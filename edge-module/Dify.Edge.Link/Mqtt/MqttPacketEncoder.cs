@@ -25,6 +25,10 @@ internal static class MqttPacketEncoder
 
     private static byte[] EncodeConnect(ConnectPacket p)
     {
+        if (p.Password is not null && p.Username is null)
+        {
+            throw new ArgumentException("MQTT 3.1.1 allows a password only with a user name (section 3.1.2.9)", nameof(p));
+        }
         var clientId = Utf8(p.ClientId);
         var username = p.Username is null ? null : Utf8(p.Username);
         var password = p.Password is null ? null : Utf8(p.Password);

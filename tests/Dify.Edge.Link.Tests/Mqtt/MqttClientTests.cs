@@ -141,6 +141,42 @@ public sealed class MqttClientTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connections_are_renewed_with_fresh_credentials_before_they_expire()
+    {
+        var broker = await StartBrokerAsync();
+        var received = new ConcurrentDictionary<string, bool>();
+        var subscriber = NewClient(broker, "renew-sub");
+        subscriber.AddMessageHandler((m, _) => { received[Encoding.UTF8.GetString(m.Payload.Span)] = true; return Task.CompletedTask; });
+        await subscriber.ConnectAsync(Timeout());
+        await subscriber.SubscribeAsync([new MqttSubscription("renew/#")], Timeout());
+        var passwords = 0;
+        var client = NewClient(broker, "renewing", o =>
+        {
+            o.MaxConnectionLifetime = TimeSpan.FromMilliseconds(700);
+            o.Username = "renewing";
+            o.PasswordProvider = _ => ValueTask.FromResult<string?>($"token-{Interlocked.Increment(ref passwords)}");
+        });
+        await client.ConnectAsync(Timeout());
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var sent = 0;
+        while (watch.Elapsed < TimeSpan.FromSeconds(2.5))
+        {
+            await client.PublishAsync(new MqttMessage("renew/x", Encoding.UTF8.GetBytes($"{sent++}")), Timeout());
+            await Task.Delay(10);
+        }
+
+        Assert.InRange(client.ConnectCount, 3, 10);
+        Assert.Equal(client.ConnectCount, Volatile.Read(ref passwords)); // one fresh password per connection
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (received.Count < sent && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(sent, received.Count);
+    }
+
+    [Fact]
     public async Task Qos1_messages_survive_a_broker_restart_while_publishing()
     {
         const int total = 3000;

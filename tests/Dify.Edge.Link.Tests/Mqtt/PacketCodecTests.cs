@@ -74,6 +74,7 @@ public sealed class PacketCodecTests
         Assert.Equal([0x30, 4, 0x00, 0x01, (byte)'a', (byte)'x'], qos0);
 
         Assert.Throws<ArgumentException>(() => MqttPacketEncoder.Encode(new PublishPacket("a", default, MqttQos.AtLeastOnce, false, false, 0)));
+        Assert.Throws<ArgumentException>(() => MqttPacketEncoder.Encode(new ConnectPacket("c", null, "password-without-user", 60, false)));
     }
 
     private static readonly MqttPacket[] RoundTripPackets =
