@@ -10,7 +10,10 @@ switch (command)
     case "inference":
         await InferenceBench.RunAsync(args.Skip(1).ToArray());
         return 0;
+    case "edge":
+        await EdgeBench.RunAsync(args.Skip(1).ToArray());
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Dify.Bench engine|inference [--quick]");
+        Console.Error.WriteLine("usage: Dify.Bench engine|inference|edge [--quick]");
         return 2;
 }
