@@ -7,6 +7,7 @@ switch (command)
     case "engine":
         await EngineBench.RunAsync(args.Skip(1).ToArray());
         return 0;
+    case "knowledge": await KnowledgeBench.RunAsync(args.Skip(1).ToArray()); return 0;
     default:
         Console.Error.WriteLine("usage: Dify.Bench engine [--quick]");
         return 2;

@@ -50,12 +50,13 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
         ArgumentNullException.ThrowIfNull(inputs);
         var vectors = new float[inputs.Count][];
         var tokens = 0;
-        for (var i = 0; i < inputs.Count; i++)
+        // Large batches use every core (ingestion); a query is one input and stays on the caller's thread.
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = inputs.Count >= 16 ? Environment.ProcessorCount : 1 };
+        Parallel.For(0, inputs.Count, options, () => 0, (i, _, local) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             vectors[i] = new float[_options.Dimensions];
-            tokens += Embed(inputs[i], vectors[i]);
-        }
+            return local + Embed(inputs[i], vectors[i]);
+        }, local => Interlocked.Add(ref tokens, local));
         return Task.FromResult(new EmbeddingResult(vectors, tokens));
     }
 
@@ -77,7 +78,7 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
         while (i < text.Length)
         {
             var c = text[i];
-            if (!char.IsLetterOrDigit(c))
+            if (!IsWordChar(c))
             {
                 i++;
                 continue;
@@ -92,9 +93,10 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
             else
             {
                 length = 0;
-                while (i < text.Length && char.IsLetterOrDigit(text[i]) && !IsCjk(text[i]))
+                while (i < text.Length && IsWordChar(text[i]) && !IsCjk(text[i]))
                 {
-                    if (length < 64) word[1 + length++] = char.ToLowerInvariant(text[i]);
+                    var ch = text[i];
+                    if (length < 64) word[1 + length++] = ch < 128 ? (char)(ch | ((uint)(ch - 'A') <= 'Z' - 'A' ? 0x20 : 0)) : char.ToLowerInvariant(ch);
                     i++;
                 }
             }
@@ -126,7 +128,7 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
         hash ^= hash >> 33;
         hash *= 0xFF51AFD7ED558CCDUL;
         hash ^= hash >> 33;
-        var index = (int)(hash % (ulong)_options.Dimensions);
+        var index = (int)(((hash & 0xFFFFFFFFUL) * (ulong)_options.Dimensions) >> 32); // Lemire's fast range: no division
         vector[index] += (hash & (1UL << 63)) != 0 ? -weight : weight;
     }
 
@@ -140,6 +142,8 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
         }
         return hash;
     }
+
+    private static bool IsWordChar(char c) => c < 128 ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 : char.IsLetterOrDigit(c);
 
     private static bool IsCjk(char c) => c is >= '\u3040' and <= '\u30ff' or >= '\u3400' and <= '\u9fff' or >= '\uac00' and <= '\ud7af' or >= '\uf900' and <= '\ufaff';
 }

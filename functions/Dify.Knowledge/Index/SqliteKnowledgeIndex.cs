@@ -294,12 +294,11 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         {
             command.CommandText = """
                 SELECT c.id, c.document_id, COALESCE(c.parent_id, 0), e.vector FROM chunks c
-                LEFT JOIN embeddings e ON e.model = $model AND e.content_hash = c.content_hash
+                LEFT JOIN embeddings e ON e.id = c.embedding_id
                 WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1
                 ORDER BY c.id
                 """;
             command.Parameters.AddWithValue("$dataset", dataset.Id);
-            command.Parameters.AddWithValue("$model", dataset.EmbeddingKey);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {

@@ -4,6 +4,9 @@ using Microsoft.Data.Sqlite;
 
 namespace Dify.Knowledge.Pipeline;
 
+/// <summary>A vector and its row in embeddings (0 until stored).</summary>
+internal sealed record StoredVector(long Id, float[] Vector);
+
 /// <summary>A searchable chunk waiting to be embedded and indexed.</summary>
 internal sealed record PendingChunk(long Id, long ParentId, int Position, string Content, byte[] Hash);
 
@@ -42,8 +45,7 @@ internal static class ChunkRows
             _insert = connection.CreateCommand();
             _insert.CommandText = """
                 INSERT INTO chunks(dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed)
-                VALUES($dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed);
-                SELECT last_insert_rowid();
+                VALUES($dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed) RETURNING id;
                 """;
             foreach (var name in new[] { "$dataset", "$doc", "$segment", "$position", "$child", "$parent", "$kind", "$content", "$hash", "$indexed" })
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
@@ -84,13 +86,15 @@ internal static class ChunkRows
         public override string ToString() => $"{_datasetId}/{_documentId}";
     }
 
-    public static async Task<List<PendingChunk>> PendingAsync(SqliteConnection connection, string datasetId, string documentId, int limit, CancellationToken ct)
+    /// <summary>Up to <paramref name="limit"/> chunks not yet indexed, in order, after chunk id <paramref name="after"/>.</summary>
+    public static async Task<List<PendingChunk>> PendingAsync(SqliteConnection connection, string datasetId, string documentId, long after, int limit, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, COALESCE(parent_id, 0), position, content, content_hash FROM chunks
-            WHERE dataset_id = $dataset AND document_id = $doc AND indexed = 0 ORDER BY id LIMIT $limit
+            WHERE dataset_id = $dataset AND document_id = $doc AND indexed = 0 AND id > $after ORDER BY id LIMIT $limit
             """;
+        command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$dataset", datasetId);
         command.Parameters.AddWithValue("$doc", documentId);
         command.Parameters.AddWithValue("$limit", limit);
@@ -102,48 +106,55 @@ internal static class ChunkRows
     }
 
     /// <summary>The stored vectors among <paramref name="hashes"/> for one embedding model.</summary>
-    public static async Task<Dictionary<string, float[]>> VectorsAsync(SqliteConnection connection, string model, IEnumerable<byte[]> hashes, CancellationToken ct)
+    public static async Task<Dictionary<string, StoredVector>> VectorsAsync(SqliteConnection connection, string model, IEnumerable<byte[]> hashes, CancellationToken ct)
     {
-        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var result = new Dictionary<string, StoredVector>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT vector FROM embeddings WHERE model = $model AND content_hash = $hash";
+        command.CommandText = "SELECT id, vector FROM embeddings WHERE model = $model AND content_hash = $hash";
         var hashParameter = command.Parameters.Add("$hash", SqliteType.Blob);
         command.Parameters.AddWithValue("$model", model);
         foreach (var hash in hashes)
         {
             hashParameter.Value = hash;
-            if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is byte[] blob) result[Convert.ToHexString(hash)] = VectorBlob.Read(blob);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                result[Convert.ToHexString(hash)] = new StoredVector(reader.GetInt64(0), VectorBlob.Read((byte[])reader.GetValue(1)));
         }
         return result;
     }
 
-    /// <summary>Stores new vectors, adds the chunks to the full-text index and marks them indexed, in the caller's transaction.</summary>
+    /// <summary>
+    /// Stores the new vectors (giving them ids), adds the chunks to the full-text index and marks them indexed with
+    /// their vector's id, in the caller's transaction. <paramref name="vectors"/> maps content hash (hex) to vector.
+    /// </summary>
     public static async Task MarkIndexedAsync(
-        SqliteConnection connection, string model, IReadOnlyDictionary<string, (byte[] Hash, float[] Vector)> newVectors,
-        IReadOnlyList<PendingChunk> chunks, CancellationToken ct)
+        SqliteConnection connection, string model, Dictionary<string, StoredVector> vectors, IReadOnlyList<PendingChunk> chunks, CancellationToken ct)
     {
-        if (newVectors.Count > 0)
+        await using (var insert = connection.CreateCommand())
         {
-            await using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT OR IGNORE INTO embeddings(model, content_hash, vector) VALUES($model, $hash, $vector)";
+            insert.CommandText = "INSERT INTO embeddings(model, content_hash, vector) VALUES($model, $hash, $vector) ON CONFLICT(model, content_hash) DO UPDATE SET model = excluded.model RETURNING id";
             insert.Parameters.AddWithValue("$model", model);
             var hash = insert.Parameters.Add("$hash", SqliteType.Blob);
             var vector = insert.Parameters.Add("$vector", SqliteType.Blob);
-            foreach (var (h, v) in newVectors.Values)
+            foreach (var chunk in chunks)
             {
-                hash.Value = h;
-                vector.Value = VectorBlob.Write(v);
-                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                var key = Convert.ToHexString(chunk.Hash);
+                if (!vectors.TryGetValue(key, out var stored) || stored.Id != 0) continue;
+                hash.Value = chunk.Hash;
+                vector.Value = VectorBlob.Write(stored.Vector);
+                vectors[key] = stored with { Id = (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))! };
             }
         }
         await using var fts = connection.CreateCommand();
-        fts.CommandText = "INSERT INTO chunks_fts(rowid, content) VALUES($id, $content); UPDATE chunks SET indexed = 1 WHERE id = $id;";
+        fts.CommandText = "INSERT INTO chunks_fts(rowid, content) VALUES($id, $content); UPDATE chunks SET indexed = 1, embedding_id = $embedding WHERE id = $id;";
         var id = fts.Parameters.Add("$id", SqliteType.Integer);
         var content = fts.Parameters.Add("$content", SqliteType.Text);
+        var embedding = fts.Parameters.Add("$embedding", SqliteType.Integer);
         foreach (var chunk in chunks)
         {
             id.Value = chunk.Id;
             content.Value = chunk.Content;
+            embedding.Value = vectors.TryGetValue(Convert.ToHexString(chunk.Hash), out var stored) ? stored.Id : DBNull.Value;
             await fts.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

@@ -8,8 +8,8 @@ public sealed class IngestionOptions
     /// <summary>Inputs per embeddings call. Default 64.</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
 
-    /// <summary>Chunks embedded and committed per indexing transaction (progress is saved per batch). Default 512.</summary>
-    public int IndexBatchSize { get; set; } = 512;
+    /// <summary>Chunks embedded and committed per indexing transaction (progress is saved per batch). Default 1024.</summary>
+    public int IndexBatchSize { get; set; } = 1024;
 
     /// <summary>Segments written per splitting transaction. Default 2000.</summary>
     public int SplitBatchSize { get; set; } = 2000;

@@ -35,7 +35,7 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
     internal async Task<ReadLease> ReadAsync(CancellationToken cancellationToken)
     {
         if (!_readers.TryTake(out var connection))
-            connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection = await OpenAsync(ReaderCacheKiB, cancellationToken).ConfigureAwait(false);
         return new ReadLease(this, connection);
     }
 
@@ -44,7 +44,7 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _writer ??= await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            _writer ??= await OpenAsync(WriterCacheKiB, cancellationToken).ConfigureAwait(false);
             return new WriteLease(this, _writer);
         }
         catch
@@ -52,6 +52,19 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
             _writeGate.Release();
             throw;
         }
+    }
+
+    private const int WriterCacheKiB = 32 * 1024;
+    private const int ReaderCacheKiB = 8 * 1024;
+
+    /// <summary>A connection with the shared settings and a larger page cache (FTS merges and index inserts need it).</summary>
+    private async Task<SqliteConnection> OpenAsync(int cacheKiB, CancellationToken ct)
+    {
+        var connection = await _database.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size = -{cacheKiB}; PRAGMA temp_store = MEMORY;";
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return connection;
     }
 
     public async ValueTask DisposeAsync()

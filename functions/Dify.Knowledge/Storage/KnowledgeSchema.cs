@@ -2,7 +2,9 @@ namespace Dify.Knowledge.Storage;
 
 /// <summary>
 /// Tables of the knowledge file. chunks.kind: 0 = segment (searched), 1 = parent (returned, not searched),
-/// 2 = child (searched, returns its parent). Vectors live in embeddings keyed by (model, content hash), so equal
+/// 2 = child (searched, returns its parent); chunks.embedding_id points at the chunk's vector. Vectors live in
+/// embeddings, appended in arrival order (random-keyed big rows would leave pages half empty) and found by
+/// (model, content hash), so equal
 /// content is embedded once per model whatever document it comes from. chunks_fts is an external-content FTS5 index
 /// over the searched chunks (BM25).
 /// </summary>
@@ -24,12 +26,12 @@ internal static class KnowledgeSchema
             id INTEGER PRIMARY KEY, dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, segment_id TEXT NOT NULL,
             position INTEGER NOT NULL, child_position INTEGER NOT NULL DEFAULT 0, parent_id INTEGER, kind INTEGER NOT NULL,
             content TEXT NOT NULL, content_hash BLOB NOT NULL, indexed INTEGER NOT NULL DEFAULT 0,
-            enabled INTEGER NOT NULL DEFAULT 1, metadata_json TEXT);
+            enabled INTEGER NOT NULL DEFAULT 1, metadata_json TEXT, embedding_id INTEGER);
         CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(dataset_id, document_id, indexed);
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
             content, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
         CREATE TABLE IF NOT EXISTS embeddings(
-            model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL,
-            PRIMARY KEY(model, content_hash)) WITHOUT ROWID;
+            id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS embeddings_by_content ON embeddings(model, content_hash);
         """;
 }
