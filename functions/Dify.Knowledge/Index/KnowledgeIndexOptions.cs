@@ -13,7 +13,7 @@ public enum HybridFusion
 /// <summary>Settings of <see cref="SqliteKnowledgeIndex"/>.</summary>
 public sealed class KnowledgeIndexOptions
 {
-    /// <summary>Hybrid fusion when the query or dataset gives no weights... and always for <see cref="HybridFusion.ReciprocalRank"/>. Default weighted.</summary>
+    /// <summary>How hybrid_search combines its lists (weighted uses the dataset's weights, else semantic_first 0.7/0.3). Default weighted.</summary>
     public HybridFusion HybridFusion { get; set; } = HybridFusion.Weighted;
 
     /// <summary>The k of reciprocal rank fusion. Default 60.</summary>

@@ -155,3 +155,24 @@ public sealed class SplitterTests
         Assert.Equal(whole.Select(c => (c.Position, c.Content, string.Join("|", c.Children))), streamed.Select(c => (c.Position, c.Content, string.Join("|", c.Children))));
     }
 }
+
+public sealed class ProcessRuleJsonTests
+{
+    [Fact]
+    public void Difys_process_rule_json_round_trips()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"mode":"hierarchical","rules":{"pre_processing_rules":[{"id":"remove_extra_spaces","enabled":true},{"id":"remove_urls_emails","enabled":true}],
+             "segmentation":{"separator":"\\n\\n","max_tokens":800},"parent_mode":"full-doc",
+             "subchunk_segmentation":{"delimiter":"\\n","max_tokens":120,"chunk_overlap":10}}}
+            """);
+        var rule = ProcessRuleJson.Parse(json);
+        Assert.Equal(ProcessRuleMode.Hierarchical, rule.Mode);
+        Assert.Equal(ParentMode.FullDoc, rule.ParentMode);
+        Assert.Equal(new CleaningRules(true, true), rule.Cleaning);
+        Assert.Equal(new Segmentation("\\n\\n", 800, 0), rule.Segmentation);
+        Assert.Equal(new Segmentation("\\n", 120, 10), rule.SubchunkSegmentation);
+        Assert.Equal(rule, ProcessRuleJson.Parse(ProcessRuleJson.Write(rule)));
+        Assert.Same(ProcessRule.Automatic, ProcessRuleJson.Parse(System.Text.Json.Nodes.JsonNode.Parse("""{"mode":"automatic"}""")));
+    }
+}
