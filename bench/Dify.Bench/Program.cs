@@ -13,7 +13,10 @@ switch (command)
     case "edge":
         await EdgeBench.RunAsync(args.Skip(1).ToArray());
         return 0;
+    case "knowledge":
+        await KnowledgeBench.RunAsync(args.Skip(1).ToArray());
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Dify.Bench engine|inference|edge [--quick]");
+        Console.Error.WriteLine("usage: Dify.Bench engine|inference|edge|knowledge [--quick]");
         return 2;
 }

@@ -1,0 +1,83 @@
+using System.Text;
+using DocumentFormat.OpenXml.Packaging;
+using HtmlAgilityPack;
+
+namespace Dify.Knowledge.Extraction;
+
+/// <summary>A file type the engine cannot read (the document ends in error with this message).</summary>
+public sealed class UnsupportedDocumentException(string message) : Exception(message);
+
+/// <summary>
+/// Opens a document's text by file extension. Plain-text formats stream (any size, BOM-detected, UTF-8 default);
+/// HTML and DOCX are read whole (up to a limit) and converted. PDF and the other binary office formats are not
+/// supported here (no PDF library is available in this build). This duplicates a little of the workflow engine's
+/// document-extractor, whose extractors are internal to Dify.Workflows.
+/// </summary>
+public static class DocumentText
+{
+    private static readonly HashSet<string> PlainText = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".txt", ".text", ".md", ".markdown", ".mdx", ".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml", ".xml", ".log",
+        ".vtt", ".srt", ".ini", ".cfg", ".conf", ".toml", ".properties", ".sql", ".py", ".js", ".ts", ".cs", ".java",
+        ".go", ".rs", ".c", ".h", ".cpp", ".sh", ".css", ".rst", ".tex", ".eml",
+    };
+
+    private static readonly HashSet<string> Unsupported = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".pdf", ".doc", ".ppt", ".pptx", ".xls", ".xlsx", ".epub", ".odt", ".msg", ".rtf",
+    };
+
+    /// <summary>A reader over the document's text. The stream is read lazily for plain text (the caller disposes the reader).</summary>
+    public static async Task<TextReader> OpenAsync(string name, Stream content, long maxConvertedBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var extension = Path.GetExtension(name);
+        if (PlainText.Contains(extension) || extension.Length == 0)
+            return new StreamReader(content, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        if (Unsupported.Contains(extension))
+            throw new UnsupportedDocumentException($"Unsupported file type: {extension.TrimStart('.')} (file '{name}'): text extraction for {extension.TrimStart('.')} files is not available in this engine.");
+
+        if (extension.Equals(".html", StringComparison.OrdinalIgnoreCase) || extension.Equals(".htm", StringComparison.OrdinalIgnoreCase))
+            return new StringReader(Html(await ReadAllAsync(content, maxConvertedBytes, name, cancellationToken).ConfigureAwait(false)));
+        if (extension.Equals(".docx", StringComparison.OrdinalIgnoreCase))
+            return new StringReader(Docx(await ReadAllAsync(content, maxConvertedBytes, name, cancellationToken).ConfigureAwait(false), name));
+        throw new UnsupportedDocumentException($"Unsupported file type: {extension} (file '{name}').");
+    }
+
+    private static string Html(byte[] bytes)
+    {
+        var html = new HtmlDocument();
+        using (var stream = new MemoryStream(bytes)) html.Load(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        foreach (var node in html.DocumentNode.SelectNodes("//script|//style|//noscript")?.ToList() ?? []) node.Remove();
+        return HtmlEntity.DeEntitize(html.DocumentNode.InnerText);
+    }
+
+    private static string Docx(byte[] bytes, string name)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes);
+            using var document = WordprocessingDocument.Open(stream, false);
+            var body = document.MainDocumentPart?.Document?.Body;
+            if (body is null) return "";
+            return string.Join("\n", body.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
+        }
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FileFormatException)
+        {
+            throw new UnsupportedDocumentException($"Failed to extract text from DOCX '{name}': {e.Message}");
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream content, long max, string name, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max) throw new UnsupportedDocumentException($"'{name}' is larger than {max} bytes, the limit for converted formats.");
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

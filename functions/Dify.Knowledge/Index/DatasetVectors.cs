@@ -1,0 +1,232 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Text.Json.Nodes;
+using Dify.Workflows.Knowledge;
+
+namespace Dify.Knowledge.Index;
+
+/// <summary>
+/// The in-memory search view of one dataset: every searchable chunk (segment or child) with its document, parent,
+/// and unit-length vector in one contiguous matrix, plus each document's metadata and whether it may be searched
+/// (completed and enabled). Loaded once from SQLite, then kept current by the writers. Thread-safe.
+/// </summary>
+internal sealed class DatasetVectors(int dimensions)
+{
+    private const int ParallelThreshold = 32_768;
+
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<long, int> _slotOf = [];
+    private readonly Dictionary<string, int> _documentOrdinal = new(StringComparer.Ordinal);
+    private readonly List<DocumentEntry> _documents = [];
+    private float[] _matrix = new float[dimensions * 64];
+    private long[] _ids = new long[64];
+    private long[] _parents = new long[64];
+    private int[] _docs = new int[64];
+    private int _count;
+
+    /// <summary>Fixed by the first vector when the view starts empty.</summary>
+    public int Dimensions { get; private set; } = dimensions;
+
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _count; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    public void Add(long id, string documentId, long parentId, ReadOnlySpan<float> vector)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_count == 0 && vector.Length > 0 && vector.Length != Dimensions)
+            {
+                Dimensions = vector.Length;
+                _matrix = new float[_ids.Length * Dimensions];
+            }
+            if (!_slotOf.TryGetValue(id, out var slot))
+            {
+                Grow(_count + 1);
+                slot = _count++;
+                _slotOf[id] = slot;
+            }
+            _ids[slot] = id;
+            _parents[slot] = parentId;
+            _docs[slot] = Ordinal(documentId);
+            var row = _matrix.AsSpan(slot * Dimensions, Dimensions);
+            if (vector.Length == Dimensions)
+            {
+                var norm = TensorPrimitives.Norm(vector);
+                if (norm > 0) TensorPrimitives.Divide(vector, norm, row);
+                else row.Clear();
+            }
+            else row.Clear();
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    public void SetDocument(string documentId, bool searchable, JsonObject? metadata)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            var entry = _documents[Ordinal(documentId)];
+            entry.Searchable = searchable;
+            entry.Metadata = metadata;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Removes the document's chunks (the last rows move into the freed slots).</summary>
+    public void RemoveDocument(string documentId)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_documentOrdinal.TryGetValue(documentId, out var ordinal)) return;
+            _documents[ordinal].Searchable = false;
+            for (var slot = _count - 1; slot >= 0; slot--)
+            {
+                if (_docs[slot] != ordinal) continue;
+                _slotOf.Remove(_ids[slot]);
+                var last = --_count;
+                if (slot == last) continue;
+                _ids[slot] = _ids[last];
+                _parents[slot] = _parents[last];
+                _docs[slot] = _docs[last];
+                _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(slot * Dimensions, Dimensions));
+                _slotOf[_ids[slot]] = slot;
+            }
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    public bool AnySearchable()
+    {
+        _lock.EnterReadLock();
+        try { return _documents.Any(d => d.Searchable); }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Which documents a search may return: searchable ones whose metadata passes the filter (indexed by ordinal).</summary>
+    public bool[] AllowedDocuments(MetadataFilter? filter)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var allowed = new bool[_documents.Count];
+            for (var i = 0; i < allowed.Length; i++)
+                allowed[i] = _documents[i].Searchable && MetadataFilterEvaluator.Matches(_documents[i].Metadata, filter);
+            return allowed;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>The chunk's document and parent, when it is in this dataset and its document is allowed.</summary>
+    public bool TryGet(long id, bool[] allowed, out string documentId, out long parentId)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            documentId = "";
+            parentId = 0;
+            if (!_slotOf.TryGetValue(id, out var slot)) return false;
+            var doc = _docs[slot];
+            if (doc >= allowed.Length || !allowed[doc]) return false;
+            documentId = _documents[doc].Id;
+            parentId = _parents[slot];
+            return true;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Cosine similarity of a stored chunk with a unit-length query (0 when unknown).</summary>
+    public float Similarity(long id, ReadOnlySpan<float> query)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return query.Length == Dimensions && _slotOf.TryGetValue(id, out var slot)
+                ? TensorPrimitives.Dot(_matrix.AsSpan(slot * Dimensions, Dimensions), query) : 0f;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>The <paramref name="n"/> allowed chunks most similar to the unit-length <paramref name="query"/>, best first.</summary>
+    public List<(long Id, float Score)> Nearest(ReadOnlySpan<float> query, bool[] allowed, int n)
+    {
+        if (query.Length != Dimensions || n <= 0) return [];
+        _lock.EnterReadLock();
+        var scores = ArrayPool<float>.Shared.Rent(Math.Max(1, _count));
+        try
+        {
+            var count = _count;
+            var q = query.ToArray();
+            if (count >= ParallelThreshold && Environment.ProcessorCount > 1)
+            {
+                var parts = Math.Min(Environment.ProcessorCount, 4);
+                Parallel.For(0, parts, p => Score(q, allowed, scores, count * p / parts, count * (p + 1) / parts));
+            }
+            else Score(q, allowed, scores, 0, count);
+
+            var heap = new PriorityQueue<int, float>(n + 1);
+            for (var i = 0; i < count; i++)
+            {
+                var s = scores[i];
+                if (float.IsNegativeInfinity(s)) continue;
+                if (heap.Count < n) heap.Enqueue(i, s);
+                else if (heap.TryPeek(out _, out var min) && s > min) heap.EnqueueDequeue(i, s);
+            }
+            var result = new List<(long, float)>(heap.Count);
+            while (heap.TryDequeue(out var slot, out var score)) result.Add((_ids[slot], score));
+            result.Reverse();
+            return result;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+            _lock.ExitReadLock();
+        }
+    }
+
+    private void Score(float[] query, bool[] allowed, float[] scores, int from, int to)
+    {
+        var dims = Dimensions;
+        for (var i = from; i < to; i++)
+        {
+            var doc = _docs[i];
+            scores[i] = doc < allowed.Length && allowed[doc]
+                ? TensorPrimitives.Dot(new ReadOnlySpan<float>(_matrix, i * dims, dims), query)
+                : float.NegativeInfinity;
+        }
+    }
+
+    private int Ordinal(string documentId)
+    {
+        if (_documentOrdinal.TryGetValue(documentId, out var ordinal)) return ordinal;
+        ordinal = _documents.Count;
+        _documents.Add(new DocumentEntry(documentId));
+        _documentOrdinal[documentId] = ordinal;
+        return ordinal;
+    }
+
+    private void Grow(int needed)
+    {
+        if (needed <= _ids.Length) return;
+        var capacity = Math.Max(needed, _ids.Length * 2);
+        Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _parents, capacity);
+        Array.Resize(ref _docs, capacity);
+        Array.Resize(ref _matrix, capacity * Dimensions);
+    }
+
+    private sealed class DocumentEntry(string id)
+    {
+        public string Id { get; } = id;
+        public bool Searchable { get; set; }
+        public JsonObject? Metadata { get; set; }
+    }
+}

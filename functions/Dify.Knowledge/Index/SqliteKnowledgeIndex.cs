@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Dify.Knowledge.Datasets;
+using Dify.Knowledge.Storage;
+using Dify.Models.Embeddings;
+using Dify.Workflows.Knowledge;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dify.Knowledge.Index;
+
+/// <summary>
+/// The embedded knowledge index over the knowledge file: semantic search by SIMD cosine over an in-memory vector view
+/// per dataset (loaded on first use, kept current by ingestion), full-text search by FTS5 BM25 (scaled to 0..1 by the
+/// best hit and by the share of query words a chunk contains), hybrid search by weighted score or reciprocal rank
+/// fusion, Dify's metadata filters, and parent-child results (the parent, scored by its best child, with the children
+/// that matched). Implements the workflow engine's <see cref="IKnowledgeRetriever"/> port. Thread-safe.
+/// </summary>
+public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
+{
+    private readonly KnowledgeDatabase _database;
+    private readonly IEmbeddingModel? _embeddings;
+    private readonly KnowledgeIndexOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, DatasetVectors> _views = new(StringComparer.Ordinal);
+
+    /// <param name="embeddings">Embeds queries for semantic and hybrid search (route the datasets' providers, e.g. <see cref="Embedding.EmbeddingRouter"/>); null → full-text only.</param>
+    public SqliteKnowledgeIndex(KnowledgeDatabase database, IEmbeddingModel? embeddings, KnowledgeIndexOptions? options = null, ILogger<SqliteKnowledgeIndex>? logger = null)
+    {
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _embeddings = embeddings;
+        _options = options ?? new KnowledgeIndexOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Datasets = new DatasetStore(database);
+    }
+
+    public DatasetStore Datasets { get; }
+
+    public async Task<IReadOnlyList<DatasetInfo>> GetDatasetsAsync(IReadOnlyList<string> datasetIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(datasetIds);
+        var result = new List<DatasetInfo>();
+        foreach (var id in datasetIds.Distinct(StringComparer.Ordinal))
+        {
+            var record = await Datasets.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record is null) continue;
+            var view = await ViewAsync(record, cancellationToken).ConfigureAwait(false);
+            // Like Dify: a dataset with no completed, enabled document is not offered.
+            if (view.AnySearchable()) result.Add(record.ToInfo());
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(KnowledgeQuery query, CancellationToken cancellationToken) =>
+        (await SearchAsync(query, cancellationToken).ConfigureAwait(false)).Select(h => h.Chunk).ToList();
+
+    /// <summary>Like <see cref="RetrieveAsync"/>, with the matched child chunks of parent-child hits.</summary>
+    public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rerank = query.Reranking is { Mode: RerankingMode.WeightedScore, Weights: { } w } ? w : null;
+        var plans = new List<SearchPlan>();
+        foreach (var id in query.DatasetIds.Distinct(StringComparer.Ordinal))
+        {
+            var record = await Datasets.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record is null) continue;
+            var method = query.SearchMethod ?? record.RetrievalSettings.SearchMethod;
+            if (!record.HasVectors) method = SearchMethod.FullText; // economy datasets only have the keyword index
+            var view = await ViewAsync(record, cancellationToken).ConfigureAwait(false);
+            plans.Add(new SearchPlan(record, method, view));
+        }
+        if (plans.Count == 0 || string.IsNullOrWhiteSpace(query.Query)) return [];
+
+        var vectors = await EmbedQueryAsync(query.Query, plans.Where(p => p.NeedsVector(rerank)).Select(p => p.Dataset).ToList(), cancellationToken).ConfigureAwait(false);
+        var terms = FullTextQuery.Terms(query.Query);
+        var found = new List<Candidate>();
+        var n = Math.Max(query.TopK * _options.CandidateFactor, _options.MinCandidates);
+        foreach (var plan in plans)
+        {
+            var queryVector = vectors.GetValueOrDefault(plan.Dataset.EmbeddingKey);
+            var candidates = await CandidatesAsync(plan, query, queryVector, terms, rerank, n, cancellationToken).ConfigureAwait(false);
+            found.AddRange(GroupByParent(candidates).Where(c => c.Score > 0).OrderByDescending(c => c.Score).Take(query.TopK));
+        }
+
+        if (rerank is not null)
+            foreach (var c in found) c.Score = rerank.VectorWeight * c.Semantic + rerank.KeywordWeight * c.Keyword;
+
+        var chosen = found
+            .Where(c => query.ScoreThreshold is not { } t || c.Score >= t)
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Id)
+            .Take(Math.Max(0, query.TopK))
+            .ToList();
+        return await MaterializeAsync(chosen, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<Candidate>> CandidatesAsync(
+        SearchPlan plan, KnowledgeQuery query, float[]? queryVector, IReadOnlyList<string> terms, RetrievalWeights? rerank, int n, CancellationToken ct)
+    {
+        var allowed = plan.View.AllowedDocuments(query.MetadataFilter);
+        var byId = new Dictionary<long, Candidate>();
+        var useVector = plan.Method is SearchMethod.Semantic or SearchMethod.Hybrid || rerank is { VectorWeight: > 0 };
+        var useKeyword = plan.Method is not SearchMethod.Semantic || rerank is { KeywordWeight: > 0 };
+
+        if (useVector && queryVector is not null)
+        {
+            var rank = 0;
+            foreach (var (id, score) in plan.View.Nearest(queryVector, allowed, n))
+            {
+                if (!plan.View.TryGet(id, allowed, out var doc, out var parent)) continue;
+                byId[id] = new Candidate(plan.Dataset, id, doc, parent) { Semantic = Math.Max(0, score), VectorRank = ++rank };
+            }
+        }
+        if (useKeyword && FullTextQuery.Match(terms) is { } match)
+        {
+            var hits = await FullTextAsync(plan.View, allowed, match, n, ct).ConfigureAwait(false);
+            var contents = await ContentsAsync(hits.Select(h => h.Id).ToList(), ct).ConfigureAwait(false);
+            var best = hits.Count > 0 ? hits.Max(h => h.Score) : 0;
+            var rank = 0;
+            foreach (var (id, doc, parent, bm25) in hits)
+            {
+                if (!byId.TryGetValue(id, out var c))
+                {
+                    c = new Candidate(plan.Dataset, id, doc, parent);
+                    if (queryVector is not null) c.Semantic = Math.Max(0, plan.View.Similarity(id, queryVector));
+                    byId[id] = c;
+                }
+                c.KeywordRank = ++rank;
+                c.Keyword = best <= 0 ? 0 : bm25 / best * FullTextQuery.Coverage(terms, contents.GetValueOrDefault(id, ""));
+            }
+        }
+
+        var weights = plan.Dataset.RetrievalSettings.Weights ?? RetrievalWeights.SemanticFirst;
+        foreach (var c in byId.Values)
+        {
+            c.Score = plan.Method switch
+            {
+                SearchMethod.Semantic => c.Semantic,
+                SearchMethod.Hybrid when _options.HybridFusion == HybridFusion.ReciprocalRank => Fuse(c),
+                SearchMethod.Hybrid => weights.VectorWeight * c.Semantic + weights.KeywordWeight * c.Keyword,
+                _ => c.Keyword,
+            };
+        }
+        return [.. byId.Values];
+    }
+
+    private double Fuse(Candidate c)
+    {
+        double k = _options.ReciprocalRankK;
+        var sum = (c.VectorRank > 0 ? 1 / (k + c.VectorRank) : 0) + (c.KeywordRank > 0 ? 1 / (k + c.KeywordRank) : 0);
+        return sum / (2 / (k + 1));
+    }
+
+    /// <summary>Children become their parent: scored by the best child, carrying every matched child.</summary>
+    private static IEnumerable<Candidate> GroupByParent(List<Candidate> candidates)
+    {
+        var parents = new Dictionary<long, Candidate>();
+        foreach (var c in candidates.OrderByDescending(c => c.Score))
+        {
+            if (c.ParentId == 0)
+            {
+                yield return c;
+                continue;
+            }
+            if (!parents.TryGetValue(c.ParentId, out var parent))
+            {
+                parent = new Candidate(c.Dataset, c.ParentId, c.DocumentId, 0) { Score = c.Score, Semantic = c.Semantic, Keyword = c.Keyword };
+                parents[c.ParentId] = parent;
+            }
+            if (c.Score > 0) parent.Children.Add((c.Id, c.Score));
+        }
+        foreach (var p in parents.Values) yield return p;
+    }
+
+    /// <summary>BM25 hits in this dataset's allowed documents, best first; widens the FTS window when filters drop too many.</summary>
+    private async Task<List<(long Id, string Doc, long Parent, double Score)>> FullTextAsync(DatasetVectors view, bool[] allowed, string match, int n, CancellationToken ct)
+    {
+        var limit = Math.Max(n * 4, 200);
+        while (true)
+        {
+            var result = new List<(long, string, long, double)>();
+            var raw = 0;
+            await using (var lease = await _database.ReadAsync(ct).ConfigureAwait(false))
+            {
+                await using var command = lease.Connection.CreateCommand();
+                command.CommandText = "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH $match ORDER BY rank LIMIT $limit";
+                command.Parameters.AddWithValue("$match", match);
+                command.Parameters.AddWithValue("$limit", limit);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    raw++;
+                    var id = reader.GetInt64(0);
+                    if (result.Count < n && view.TryGet(id, allowed, out var doc, out var parent)) result.Add((id, doc, parent, reader.GetDouble(1)));
+                }
+            }
+            if (result.Count >= n || raw < limit) return result;
+            limit *= 8;
+        }
+    }
+
+    private async Task<Dictionary<long, string>> ContentsAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        var result = new Dictionary<long, string>(ids.Count);
+        if (ids.Count == 0) return result;
+        await using var lease = await _database.ReadAsync(ct).ConfigureAwait(false);
+        await using var command = lease.Connection.CreateCommand();
+        command.CommandText = $"SELECT id, content FROM chunks WHERE id IN ({string.Join(',', ids)})";
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) result[reader.GetInt64(0)] = reader.GetString(1);
+        return result;
+    }
+
+    private async Task<Dictionary<string, float[]>> EmbedQueryAsync(string query, IReadOnlyList<DatasetRecord> datasets, CancellationToken ct)
+    {
+        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var dataset in datasets.DistinctBy(d => d.EmbeddingKey))
+        {
+            if (_embeddings is null)
+                throw new KnowledgeRetrievalException("Semantic search needs an embedding model, and this knowledge index has none.");
+            EmbeddingResult embedded;
+            try
+            {
+                embedded = await _embeddings.EmbedAsync(dataset.EmbeddingProvider, dataset.EmbeddingModel, [query], ct).ConfigureAwait(false);
+            }
+            catch (Dify.Models.Chat.ModelProviderException e)
+            {
+                throw new KnowledgeRetrievalException($"Could not embed the query with {dataset.EmbeddingKey}: {e.Message}", e);
+            }
+            if (embedded.Vectors.Count != 1) throw new KnowledgeRetrievalException($"The embedding model returned {embedded.Vectors.Count} vectors for 1 input.");
+            var vector = embedded.Vectors[0].ToArray();
+            var norm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(vector);
+            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, vector);
+            result[dataset.EmbeddingKey] = vector;
+        }
+        return result;
+    }
+
+    private async Task<IReadOnlyList<KnowledgeHit>> MaterializeAsync(List<Candidate> chosen, CancellationToken ct)
+    {
+        if (chosen.Count == 0) return [];
+        var ids = chosen.Select(c => c.Id).Concat(chosen.SelectMany(c => c.Children.Select(x => x.Id))).Distinct().ToList();
+        var rows = new Dictionary<long, ChunkRow>();
+        await using (var lease = await _database.ReadAsync(ct).ConfigureAwait(false))
+        {
+            await using var command = lease.Connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT c.id, c.segment_id, c.position, c.child_position, c.content, c.content_hash, d.name, d.metadata_json
+                FROM chunks c JOIN documents d ON d.dataset_id = c.dataset_id AND d.id = c.document_id
+                WHERE c.id IN ({string.Join(',', ids)})
+                """;
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                rows[reader.GetInt64(0)] = new ChunkRow(
+                    reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetString(4),
+                    Convert.ToHexStringLower((byte[])reader.GetValue(5)), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
+            }
+        }
+
+        var hits = new List<KnowledgeHit>(chosen.Count);
+        foreach (var c in chosen)
+        {
+            if (!rows.TryGetValue(c.Id, out var row)) continue; // deleted while searching
+            var metadata = row.MetadataJson is null ? null : JsonNode.Parse(row.MetadataJson) as JsonObject;
+            var chunk = new RetrievedChunk(
+                row.Content, Math.Round(c.Score, 6), c.Dataset.Id, c.Dataset.Name, c.DocumentId, row.DocumentName, row.SegmentId,
+                row.Position, metadata, Title: row.DocumentName, WordCount: row.Content.Length, IndexNodeHash: row.Hash);
+            var children = c.Children
+                .Where(x => rows.ContainsKey(x.Id))
+                .Select(x => new ChildChunkHit(rows[x.Id].SegmentId, rows[x.Id].Content, rows[x.Id].ChildPosition, Math.Round(x.Score, 6)))
+                .ToList();
+            hits.Add(new KnowledgeHit(chunk, children));
+        }
+        return hits;
+    }
+
+    /// <summary>The dataset's search view, loaded from the file on first use (under the write gate, so no write is missed).</summary>
+    private async Task<DatasetVectors> ViewAsync(DatasetRecord dataset, CancellationToken ct)
+    {
+        if (_views.TryGetValue(dataset.Id, out var view)) return view;
+        await using var lease = await _database.WriteAsync(ct).ConfigureAwait(false);
+        if (_views.TryGetValue(dataset.Id, out view)) return view;
+        view = await LoadAsync(lease.Connection, dataset, ct).ConfigureAwait(false);
+        _views[dataset.Id] = view;
+        return view;
+    }
+
+    private async Task<DatasetVectors> LoadAsync(SqliteConnection connection, DatasetRecord dataset, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var view = new DatasetVectors(0);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT c.id, c.document_id, COALESCE(c.parent_id, 0), e.vector FROM chunks c
+                LEFT JOIN embeddings e ON e.id = c.embedding_id
+                WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1
+                ORDER BY c.id
+                """;
+            command.Parameters.AddWithValue("$dataset", dataset.Id);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var vector = reader.IsDBNull(3) ? [] : VectorBlob.Read((byte[])reader.GetValue(3));
+                view.Add(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), vector);
+            }
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id, status, enabled, metadata_json FROM documents WHERE dataset_id = $dataset";
+            command.Parameters.AddWithValue("$dataset", dataset.Id);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var searchable = reader.GetString(1) == "completed" && reader.GetInt64(2) != 0;
+                var metadata = reader.IsDBNull(3) ? null : JsonNode.Parse(reader.GetString(3)) as JsonObject;
+                view.SetDocument(reader.GetString(0), searchable, metadata);
+            }
+        }
+        KnowledgeLog.ViewLoaded(_logger, dataset.Id, view.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return view;
+    }
+
+    // Writers call these while holding the write lease, after committing, so a loaded view never misses a change.
+
+    internal void ApplyIndexed(string datasetId, string documentId, IEnumerable<(long Id, long ParentId, float[]? Vector)> rows)
+    {
+        if (!_views.TryGetValue(datasetId, out var view)) return;
+        foreach (var (id, parent, vector) in rows) view.Add(id, documentId, parent, vector ?? []);
+    }
+
+    internal void ApplyDocument(string datasetId, string documentId, bool searchable, JsonObject? metadata)
+    {
+        if (_views.TryGetValue(datasetId, out var view)) view.SetDocument(documentId, searchable, metadata);
+    }
+
+    internal void ApplyRemoved(string datasetId, string documentId)
+    {
+        if (_views.TryGetValue(datasetId, out var view)) view.RemoveDocument(documentId);
+    }
+
+    private sealed record SearchPlan(DatasetRecord Dataset, SearchMethod Method, DatasetVectors View)
+    {
+        public bool NeedsVector(RetrievalWeights? rerank) =>
+            Dataset.HasVectors && (Method is SearchMethod.Semantic or SearchMethod.Hybrid || rerank is { VectorWeight: > 0 });
+    }
+
+    private sealed record ChunkRow(string SegmentId, int Position, int ChildPosition, string Content, string Hash, string DocumentName, string? MetadataJson);
+
+    private sealed class Candidate(DatasetRecord dataset, long id, string documentId, long parentId)
+    {
+        public DatasetRecord Dataset { get; } = dataset;
+        public long Id { get; } = id;
+        public string DocumentId { get; } = documentId;
+        public long ParentId { get; } = parentId;
+        public double Semantic { get; set; }
+        public double Keyword { get; set; }
+        public double Score { get; set; }
+        public int VectorRank { get; set; }
+        public int KeywordRank { get; set; }
+        public List<(long Id, double Score)> Children { get; } = [];
+    }
+}

@@ -1,0 +1,161 @@
+using Dify.Knowledge.Splitting;
+using Dify.Knowledge.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Dify.Knowledge.Pipeline;
+
+/// <summary>A vector and its row in embeddings (0 until stored).</summary>
+internal sealed record StoredVector(long Id, float[] Vector);
+
+/// <summary>A searchable chunk waiting to be embedded and indexed.</summary>
+internal sealed record PendingChunk(long Id, long ParentId, int Position, string Content, byte[] Hash);
+
+/// <summary>SQL over the chunks, FTS and embeddings tables, on a connection the caller holds.</summary>
+internal static class ChunkRows
+{
+    public const int KindSegment = 0, KindParent = 1, KindChild = 2;
+
+    public static byte[] Hash(string content) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Removes a document's chunks and their full-text entries (vectors stay: equal content elsewhere reuses them).</summary>
+    public static async Task DeleteDocumentAsync(SqliteConnection connection, string datasetId, string documentId, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO chunks_fts(chunks_fts, rowid, content)
+                SELECT 'delete', id, content FROM chunks WHERE dataset_id = $dataset AND document_id = $doc AND indexed = 1 AND kind <> 1;
+            DELETE FROM chunks WHERE dataset_id = $dataset AND document_id = $doc;
+            """;
+        command.Parameters.AddWithValue("$dataset", datasetId);
+        command.Parameters.AddWithValue("$doc", documentId);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Prepared inserts of split segments (parents are stored as already indexed: they are never searched).</summary>
+    public sealed class Writer : IAsyncDisposable
+    {
+        private readonly SqliteCommand _insert;
+        private readonly string _datasetId;
+        private readonly string _documentId;
+
+        public Writer(SqliteConnection connection, string datasetId, string documentId)
+        {
+            _datasetId = datasetId;
+            _documentId = documentId;
+            _insert = connection.CreateCommand();
+            _insert.CommandText = """
+                INSERT INTO chunks(dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed)
+                VALUES($dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed) RETURNING id;
+                """;
+            foreach (var name in new[] { "$dataset", "$doc", "$segment", "$position", "$child", "$parent", "$kind", "$content", "$hash", "$indexed" })
+                _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _insert.Parameters["$dataset"].Value = datasetId;
+            _insert.Parameters["$doc"].Value = documentId;
+            _insert.Prepare();
+        }
+
+        public async Task AddAsync(ChunkDraft draft, CancellationToken ct)
+        {
+            var segmentId = $"{_documentId}:{draft.Position}";
+            if (!draft.IsParent)
+            {
+                await InsertAsync(segmentId, draft.Position, 0, null, KindSegment, draft.Content, indexed: false, ct).ConfigureAwait(false);
+                return;
+            }
+            var parent = await InsertAsync(segmentId, draft.Position, 0, null, KindParent, draft.Content, indexed: true, ct).ConfigureAwait(false);
+            for (var i = 0; i < draft.Children.Count; i++)
+                await InsertAsync($"{segmentId}:{i + 1}", draft.Position, i + 1, parent, KindChild, draft.Children[i], indexed: false, ct).ConfigureAwait(false);
+        }
+
+        private async Task<long> InsertAsync(string segmentId, int position, int child, long? parent, int kind, string content, bool indexed, CancellationToken ct)
+        {
+            var p = _insert.Parameters;
+            p["$segment"].Value = segmentId;
+            p["$position"].Value = position;
+            p["$child"].Value = child;
+            p["$parent"].Value = (object?)parent ?? DBNull.Value;
+            p["$kind"].Value = kind;
+            p["$content"].Value = content;
+            p["$hash"].Value = Hash(content);
+            p["$indexed"].Value = indexed ? 1 : 0;
+            return (long)(await _insert.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+
+        public ValueTask DisposeAsync() => _insert.DisposeAsync();
+
+        public override string ToString() => $"{_datasetId}/{_documentId}";
+    }
+
+    /// <summary>Up to <paramref name="limit"/> chunks not yet indexed, in order, after chunk id <paramref name="after"/>.</summary>
+    public static async Task<List<PendingChunk>> PendingAsync(SqliteConnection connection, string datasetId, string documentId, long after, int limit, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, COALESCE(parent_id, 0), position, content, content_hash FROM chunks
+            WHERE dataset_id = $dataset AND document_id = $doc AND indexed = 0 AND id > $after ORDER BY id LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$dataset", datasetId);
+        command.Parameters.AddWithValue("$doc", documentId);
+        command.Parameters.AddWithValue("$limit", limit);
+        var result = new List<PendingChunk>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            result.Add(new PendingChunk(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3), (byte[])reader.GetValue(4)));
+        return result;
+    }
+
+    /// <summary>The stored vectors among <paramref name="hashes"/> for one embedding model.</summary>
+    public static async Task<Dictionary<string, StoredVector>> VectorsAsync(SqliteConnection connection, string model, IEnumerable<byte[]> hashes, CancellationToken ct)
+    {
+        var result = new Dictionary<string, StoredVector>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, vector FROM embeddings WHERE model = $model AND content_hash = $hash";
+        var hashParameter = command.Parameters.Add("$hash", SqliteType.Blob);
+        command.Parameters.AddWithValue("$model", model);
+        foreach (var hash in hashes)
+        {
+            hashParameter.Value = hash;
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                result[Convert.ToHexString(hash)] = new StoredVector(reader.GetInt64(0), VectorBlob.Read((byte[])reader.GetValue(1)));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Stores the new vectors (giving them ids), adds the chunks to the full-text index and marks them indexed with
+    /// their vector's id, in the caller's transaction. <paramref name="vectors"/> maps content hash (hex) to vector.
+    /// </summary>
+    public static async Task MarkIndexedAsync(
+        SqliteConnection connection, string model, Dictionary<string, StoredVector> vectors, IReadOnlyList<PendingChunk> chunks, CancellationToken ct)
+    {
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO embeddings(model, content_hash, vector) VALUES($model, $hash, $vector) ON CONFLICT(model, content_hash) DO UPDATE SET model = excluded.model RETURNING id";
+            insert.Parameters.AddWithValue("$model", model);
+            var hash = insert.Parameters.Add("$hash", SqliteType.Blob);
+            var vector = insert.Parameters.Add("$vector", SqliteType.Blob);
+            foreach (var chunk in chunks)
+            {
+                var key = Convert.ToHexString(chunk.Hash);
+                if (!vectors.TryGetValue(key, out var stored) || stored.Id != 0) continue;
+                hash.Value = chunk.Hash;
+                vector.Value = VectorBlob.Write(stored.Vector);
+                vectors[key] = stored with { Id = (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))! };
+            }
+        }
+        await using var fts = connection.CreateCommand();
+        fts.CommandText = "INSERT INTO chunks_fts(rowid, content) VALUES($id, $content); UPDATE chunks SET indexed = 1, embedding_id = $embedding WHERE id = $id;";
+        var id = fts.Parameters.Add("$id", SqliteType.Integer);
+        var content = fts.Parameters.Add("$content", SqliteType.Text);
+        var embedding = fts.Parameters.Add("$embedding", SqliteType.Integer);
+        foreach (var chunk in chunks)
+        {
+            id.Value = chunk.Id;
+            content.Value = chunk.Content;
+            embedding.Value = vectors.TryGetValue(Convert.ToHexString(chunk.Hash), out var stored) ? stored.Id : DBNull.Value;
+            await fts.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Dify.Knowledge.Splitting;
+
+namespace Dify.Knowledge.Pipeline;
+
+/// <summary>Settings of <see cref="KnowledgeIngestor"/>.</summary>
+public sealed class IngestionOptions
+{
+    /// <summary>Inputs per embeddings call. Default 64.</summary>
+    public int EmbeddingBatchSize { get; set; } = 64;
+
+    /// <summary>Chunks embedded and committed per indexing transaction (progress is saved per batch). Default 1024.</summary>
+    public int IndexBatchSize { get; set; } = 1024;
+
+    /// <summary>Segments written per splitting transaction. Default 2000.</summary>
+    public int SplitBatchSize { get; set; } = 2000;
+
+    /// <summary>Retries of an embeddings call answered 429, with exponential backoff. Default 6.</summary>
+    public int MaxRateLimitRetries { get; set; } = 6;
+
+    /// <summary>First backoff after a 429, doubled per retry. Default 1 s.</summary>
+    public TimeSpan RateLimitBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>HTML and DOCX are converted in memory; larger files are refused. Default 50 MB.</summary>
+    public long MaxConvertedBytes { get; set; } = 50L * 1024 * 1024;
+
+    public ChunkerOptions Chunker { get; set; } = new();
+}

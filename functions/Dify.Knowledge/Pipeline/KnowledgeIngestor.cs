@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Dify.Knowledge.Datasets;
+using Dify.Knowledge.Index;
+using Dify.Knowledge.Pipeline.Steps;
+using Dify.Knowledge.Splitting;
+using Dify.Knowledge.Storage;
+using Dify.Models.Embeddings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dify.Knowledge.Pipeline;
+
+/// <summary>
+/// Ingests documents into the knowledge file through Dify's steps, waiting → parsing → cleaning → splitting →
+/// indexing → completed | error, persisting the status (the last step reached) and progress as it goes.
+/// Idempotent: an unchanged document (same bytes, same rule) is left alone, a document interrupted while indexing
+/// resumes where it stopped, equal chunk content is never embedded twice, a changed document replaces its chunks.
+/// One ingestion per document at a time; different documents may ingest concurrently.
+/// </summary>
+public sealed class KnowledgeIngestor
+{
+    private readonly KnowledgeDatabase _database;
+    private readonly SqliteKnowledgeIndex _index;
+    private readonly IngestionOptions _options;
+    private readonly ILogger _logger;
+    private readonly IIngestionStep[] _readSteps;
+    private readonly IndexStep _indexStep;
+    private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _documentGates = new();
+
+    public KnowledgeIngestor(KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions? options = null, ILogger<KnowledgeIngestor>? logger = null)
+    {
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _index = index ?? throw new ArgumentNullException(nameof(index));
+        ArgumentNullException.ThrowIfNull(embeddings);
+        _options = options ?? new IngestionOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Documents = new DocumentStore(database);
+        _readSteps = [new ParseStep(_options), new CleanStep(), new SplitStep(database, _options)];
+        _indexStep = new IndexStep(database, index, embeddings, _options, _logger);
+    }
+
+    public DocumentStore Documents { get; }
+
+    public DatasetStore Datasets => _index.Datasets;
+
+    /// <summary>
+    /// Ingests (or re-ingests) a document from <paramref name="content"/>. Returns the document as it ends: completed,
+    /// or error with the reason (unreadable file, embedding failure). Throws <see cref="ArgumentException"/> for a rule
+    /// outside Dify's limits or an unknown dataset, and <see cref="OperationCanceledException"/> when cancelled (the
+    /// document then stays at its last step, and the next call or <see cref="ResumeAsync"/> continues it).
+    /// </summary>
+    public async Task<DocumentRecord> IngestAsync(
+        string datasetId, string documentId, string name, Stream content, ProcessRule rule, CancellationToken cancellationToken, JsonObject? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var dataset = await Datasets.GetAsync(datasetId, cancellationToken).ConfigureAwait(false)
+                      ?? throw new ArgumentException($"Dataset '{datasetId}' does not exist.", nameof(datasetId));
+        var chunker = new DocumentChunker(rule, _options.Chunker);
+        var ruleJson = ProcessRuleJson.Write(rule);
+
+        var gate = _documentGates.GetOrAdd((datasetId, documentId), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var hash = content.CanSeek ? await HashAsync(content, cancellationToken).ConfigureAwait(false) : null;
+            var existing = await Documents.GetAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && hash is not null && existing.SourceHash == hash && JsonNode.DeepEquals(existing.ProcessRule, ruleJson))
+            {
+                if (existing.Status == DocumentStatus.Completed)
+                {
+                    KnowledgeLog.Unchanged(_logger, datasetId, documentId);
+                    return existing;
+                }
+                if (existing is { Status: DocumentStatus.Indexing, SplittingCompletedAt: not null })
+                    return await RunAsync(new IngestionContext(dataset, documentId, name, rule, chunker, null), [], metadata, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                    await DocumentStore.BeginAsync(lease.Connection, datasetId, documentId, name, ruleJson, metadata, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                _index.ApplyRemoved(datasetId, documentId);
+            }
+            var context = new IngestionContext(dataset, documentId, name, rule, chunker, content) { SourceHash = hash };
+            return await RunAsync(context, _readSteps, metadata, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Finishes a document whose indexing was interrupted (its segments are stored); null when there is nothing to resume.</summary>
+    public async Task<DocumentRecord?> ResumeAsync(string datasetId, string documentId, CancellationToken cancellationToken)
+    {
+        var gate = _documentGates.GetOrAdd((datasetId, documentId), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var existing = await Documents.GetAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
+            if (existing is not { Status: DocumentStatus.Indexing, SplittingCompletedAt: not null }) return null;
+            var dataset = await Datasets.GetAsync(datasetId, cancellationToken).ConfigureAwait(false);
+            if (dataset is null) return null;
+            var rule = ProcessRuleJson.Parse(existing.ProcessRule);
+            var context = new IngestionContext(dataset, documentId, existing.Name, rule, new DocumentChunker(rule, _options.Chunker), null);
+            return await RunAsync(context, [], null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Resumes every interrupted document (call at startup); returns how many were finished.</summary>
+    public async Task<int> ResumePendingAsync(CancellationToken cancellationToken)
+    {
+        var resumed = 0;
+        foreach (var document in await Documents.ListResumableAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await ResumeAsync(document.DatasetId, document.Id, cancellationToken).ConfigureAwait(false) is not null) resumed++;
+        }
+        return resumed;
+    }
+
+    /// <summary>Removes a document, its chunks and its full-text entries; false when it did not exist.</summary>
+    public async Task<bool> DeleteDocumentAsync(string datasetId, string documentId, CancellationToken cancellationToken)
+    {
+        var gate = _documentGates.GetOrAdd((datasetId, documentId), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
+            var deleted = 0;
+            await lease.Connection.InTransactionAsync(async () =>
+            {
+                await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                await using var command = lease.Connection.CreateCommand();
+                command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id";
+                command.Parameters.AddWithValue("$dataset", datasetId);
+                command.Parameters.AddWithValue("$id", documentId);
+                deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            _index.ApplyRemoved(datasetId, documentId);
+            return deleted > 0;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<DocumentRecord> RunAsync(IngestionContext context, IIngestionStep[] readSteps, JsonObject? metadata, CancellationToken ct)
+    {
+        var datasetId = context.Dataset.Id;
+        var documentId = context.DocumentId;
+        try
+        {
+            foreach (var step in readSteps.Append(_indexStep))
+            {
+                await SetStatusAsync(context, step.Status, step.Status == DocumentStatus.Parsing ? "processing_started_at" : null, null, ct).ConfigureAwait(false);
+                await step.RunAsync(context, ct).ConfigureAwait(false);
+                if (step.CompletedColumn is { } column) await SetStatusAsync(context, step.Status, column, null, ct).ConfigureAwait(false);
+            }
+
+            var record = await Documents.GetAsync(datasetId, documentId, ct).ConfigureAwait(false);
+            await using (var lease = await _database.WriteAsync(ct).ConfigureAwait(false))
+            {
+                await DocumentStore.SetStatusAsync(lease.Connection, datasetId, documentId, DocumentStatus.Completed, "completed_at", null, ct).ConfigureAwait(false);
+                await DocumentStore.SetProgressAsync(lease.Connection, datasetId, documentId, record?.TotalSegments ?? 0, ct).ConfigureAwait(false);
+                _index.ApplyDocument(datasetId, documentId, record?.Enabled ?? true, record?.Metadata ?? metadata);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            KnowledgeLog.IngestionFailed(_logger, e, datasetId, documentId, e.Message);
+            await SetStatusAsync(context, DocumentStatus.Error, null, e.Message, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Text?.Dispose();
+        }
+        var final = (await Documents.GetAsync(datasetId, documentId, CancellationToken.None).ConfigureAwait(false))!;
+        KnowledgeLog.DocumentStatus(_logger, datasetId, documentId, final.Status.ToDify(), final.CompletedSegments, final.TotalSegments);
+        return final;
+    }
+
+    private async Task SetStatusAsync(IngestionContext context, DocumentStatus status, string? column, string? error, CancellationToken ct)
+    {
+        await using var lease = await _database.WriteAsync(ct).ConfigureAwait(false);
+        await DocumentStore.SetStatusAsync(lease.Connection, context.Dataset.Id, context.DocumentId, status, column, error, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<string> HashAsync(Stream content, CancellationToken ct)
+    {
+        var start = content.Position;
+        var hash = await SHA256.HashDataAsync(content, ct).ConfigureAwait(false);
+        content.Position = start;
+        return Convert.ToHexStringLower(hash);
+    }
+}

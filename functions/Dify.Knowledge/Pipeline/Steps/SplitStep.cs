@@ -1,0 +1,48 @@
+using Dify.Knowledge.Splitting;
+using Dify.Knowledge.Storage;
+
+namespace Dify.Knowledge.Pipeline.Steps;
+
+/// <summary>
+/// splitting: pulls the cleaned text through the chunker and stores the segments (and child chunks) as pending, a
+/// batch per transaction, so memory stays bounded whatever the document's size. Completing it records the source
+/// hash and the segment count and moves the document to indexing, from where a crash resumes without the source.
+/// </summary>
+internal sealed class SplitStep(KnowledgeDatabase database, IngestionOptions options) : IIngestionStep
+{
+    public DocumentStatus Status => DocumentStatus.Splitting;
+    public string? CompletedColumn => null;
+
+    public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+    {
+        var blocks = context.CleanedBlocks ?? throw new InvalidOperationException("Splitting needs the cleaned text.");
+        var batch = new List<ChunkDraft>(options.SplitBatchSize);
+        var segments = 0;
+        long words = 0;
+        await foreach (var draft in context.Chunker.SplitAsync(blocks, cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(draft);
+            segments++;
+            words += draft.Content.Length;
+            if (batch.Count >= options.SplitBatchSize) await WriteAsync(context, batch, null, cancellationToken).ConfigureAwait(false);
+        }
+        context.SourceHash ??= context.Hasher?.Finish() ?? "";
+        await WriteAsync(context, batch, (segments, words), cancellationToken).ConfigureAwait(false);
+        context.Text?.Dispose();
+    }
+
+    private async Task WriteAsync(IngestionContext context, List<ChunkDraft> batch, (int Segments, long Words)? done, CancellationToken ct)
+    {
+        await using var lease = await database.WriteAsync(ct).ConfigureAwait(false);
+        await lease.Connection.InTransactionAsync(async () =>
+        {
+            await using (var writer = new ChunkRows.Writer(lease.Connection, context.Dataset.Id, context.DocumentId))
+            {
+                foreach (var draft in batch) await writer.AddAsync(draft, ct).ConfigureAwait(false);
+            }
+            if (done is { } d)
+                await DocumentStore.SetSplitAsync(lease.Connection, context.Dataset.Id, context.DocumentId, context.SourceHash!, d.Segments, d.Words, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        batch.Clear();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Dify.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Dify.Knowledge.Storage;
+
+/// <summary>
+/// The one SQLite file that holds datasets, documents (with their ingestion progress), chunks, the FTS5 index and
+/// the embedding vectors. Reads use pooled open connections; writes go through one connection at a time.
+/// </summary>
+public sealed class KnowledgeDatabase : IAsyncDisposable
+{
+    private readonly SqliteDatabase _database;
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer;
+
+    private KnowledgeDatabase(string path) => _database = new SqliteDatabase(path);
+
+    public string Path => _database.Path;
+
+    /// <summary>Opens (creating when missing) the knowledge file at <paramref name="path"/>.</summary>
+    public static async Task<KnowledgeDatabase> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var db = new KnowledgeDatabase(path);
+        await using (var lease = await db.WriteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var command = lease.Connection.CreateCommand();
+            command.CommandText = KnowledgeSchema.Sql;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return db;
+    }
+
+    internal async Task<ReadLease> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (!_readers.TryTake(out var connection))
+            connection = await OpenAsync(ReaderCacheKiB, cancellationToken).ConfigureAwait(false);
+        return new ReadLease(this, connection);
+    }
+
+    internal async Task<WriteLease> WriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _writer ??= await OpenAsync(WriterCacheKiB, cancellationToken).ConfigureAwait(false);
+            return new WriteLease(this, _writer);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    private const int WriterCacheKiB = 32 * 1024;
+    private const int ReaderCacheKiB = 8 * 1024;
+
+    /// <summary>A connection with the shared settings and a larger page cache (FTS merges and index inserts need it).</summary>
+    private async Task<SqliteConnection> OpenAsync(int cacheKiB, CancellationToken ct)
+    {
+        var connection = await _database.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size = -{cacheKiB}; PRAGMA temp_store = MEMORY;";
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+            _writer = null;
+            while (_readers.TryTake(out var reader)) await reader.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    internal sealed class ReadLease(KnowledgeDatabase owner, SqliteConnection connection) : IAsyncDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public ValueTask DisposeAsync()
+        {
+            owner._readers.Add(Connection);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    internal sealed class WriteLease(KnowledgeDatabase owner, SqliteConnection connection) : IAsyncDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public ValueTask DisposeAsync()
+        {
+            owner._writeGate.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
