@@ -8,10 +8,10 @@ namespace Dify.Host.Cli;
 public static class CommandLine
 {
     private static readonly HashSet<string> Switches = ["stream"];
-    private static readonly HashSet<string> Valued = ["inputs", "query", "data", "run-id", "user", "conversation-id", "urls"];
+    private static readonly HashSet<string> Valued = ["inputs", "query", "data", "run-id", "user", "conversation-id", "urls", "dataset", "dataset-id", "top-k"];
 
     private static readonly string UsageText =
-        $"usage: Dify.Host [{ServeCommand.Usage}]\n       Dify.Host {AppsCommand.Usage}\n       Dify.Host {RunCommand.Usage}";
+        $"usage: Dify.Host [{ServeCommand.Usage}]\n       Dify.Host {AppsCommand.Usage}\n       Dify.Host {RunCommand.Usage}\n       Dify.Host {KnowledgeCommand.Usage}";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancellationToken = default)
     {
@@ -43,6 +43,8 @@ public static class CommandLine
                     return await ServeCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, stderr, cancellationToken);
                 case "apps":
                     return await AppsCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, loggers, stdout, stderr, cancellationToken);
+                case "knowledge":
+                    return await KnowledgeCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, loggers, stdout, stderr, cancellationToken);
                 case "run":
                     return await RunCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, loggers, stdout, stderr, cancellationToken);
                 default:

@@ -1,10 +1,13 @@
+using Dify.Knowledge.Embedding;
+using Dify.Knowledge.Index;
+using Dify.Knowledge.Pipeline;
+using Dify.Knowledge.Storage;
 using Dify.Models;
 using Dify.Models.Configuration;
 using Dify.Workflows.Files;
 using Dify.Workflows.Nodes;
 using Dify.Workflows.Nodes.Code;
 using Dify.Workflows.Nodes.DocumentExtractor;
-using Dify.Workflows.Knowledge;
 using Dify.Workflows.Nodes.HttpRequest;
 using Dify.Workflows.Nodes.KnowledgeRetrieval;
 using Dify.Workflows.Nodes.Llm;
@@ -30,17 +33,26 @@ internal sealed class LocalAdapters : IAsyncDisposable
     public required ModelProviders Models { get; init; }
     public required LocalCodeSandbox Sandbox { get; init; }
     public required LocalFolderFileStorage Files { get; init; }
+    public required SqliteKnowledgeIndex Knowledge { get; init; }
+    public required KnowledgeIngestor Ingestor { get; init; }
 
-    public static Task<LocalAdapters> CreateAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<LocalAdapters> CreateAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var modelOptions = configuration.GetSection(ModelsOptions.SectionName).Get<ModelsOptions>() ?? new ModelsOptions();
         var sandboxOptions = configuration.GetSection("Sandbox").Get<LocalSandboxOptions>() ?? new LocalSandboxOptions();
         sandboxOptions.WorkRoot ??= Path.Combine(dataDirectory, "sandbox");
         var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
 
+        var models = new ModelProviders(Options.Create(modelOptions), loggers);
+        // Datasets embed with the embedded hashing embedder unless they name a configured provider.
+        var embeddings = new EmbeddingRouter(new HashingEmbeddingModel(), models.Embeddings);
+        var knowledgeDb = await KnowledgeDatabase.OpenAsync(Path.Combine(dataDirectory, "knowledge.db"), cancellationToken);
+        var index = new SqliteKnowledgeIndex(knowledgeDb, embeddings, logger: loggers.CreateLogger<SqliteKnowledgeIndex>());
         var adapters = new LocalAdapters
         {
-            Models = new ModelProviders(Options.Create(modelOptions), loggers),
+            Models = models,
+            Knowledge = index,
+            Ingestor = new KnowledgeIngestor(knowledgeDb, index, embeddings, logger: loggers.CreateLogger<KnowledgeIngestor>()),
             Sandbox = new LocalCodeSandbox(sandboxOptions, loggers.CreateLogger<LocalCodeSandbox>()),
             Files = new LocalFolderFileStorage(Path.Combine(dataDirectory, "files"), remoteClient: http),
         };
@@ -52,12 +64,12 @@ internal sealed class LocalAdapters : IAsyncDisposable
             new TemplateTransformNode(adapters.Sandbox),
             new HttpRequestNode(http, adapters.Files),
             new DocumentExtractorNode(adapters.Files),
-            // The embedded knowledge index comes with the knowledge issue; until then datasets live in memory.
-            new KnowledgeRetrievalNode(new InMemoryKnowledgeIndex(adapters.Models.Embeddings), adapters.Models),
+            new KnowledgeRetrievalNode(adapters.Knowledge, adapters.Models),
         ]);
         adapters._owned.Add(adapters.Sandbox);
         adapters._owned.Add(http);
-        return Task.FromResult(adapters);
+        adapters._owned.Add(knowledgeDb);
+        return adapters;
     }
 
     public async ValueTask DisposeAsync()

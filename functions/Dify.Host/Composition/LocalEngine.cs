@@ -29,6 +29,9 @@ public sealed class LocalEngine : IAsyncDisposable
     public required IWorkflowCatalog Catalog { get; init; }
     public required WorkflowAppLoader Loader { get; init; }
     public required WorkflowRunService Runs { get; init; }
+    /// <summary>The embedded knowledge index (SQLite FTS5 + vectors in knowledge.db) and its ingestion pipeline.</summary>
+    public required Dify.Knowledge.Index.SqliteKnowledgeIndex Knowledge { get; init; }
+    public required Dify.Knowledge.Pipeline.KnowledgeIngestor Ingestor { get; init; }
 
     public static async Task<LocalEngine> StartAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken, IRunEventSink? extraSink = null)
     {
@@ -62,6 +65,8 @@ public sealed class LocalEngine : IAsyncDisposable
             Catalog = catalog,
             Loader = new WorkflowAppLoader(new DslImporter(), new WorkflowCompiler(registry)),
             Runs = new WorkflowRunService(runtime, catalog, TimeProvider.System),
+            Knowledge = adapters.Knowledge,
+            Ingestor = adapters.Ingestor,
         };
         engine._owned.Add(runtime);
         engine._owned.Add(events);
@@ -90,6 +95,8 @@ public sealed class LocalEngine : IAsyncDisposable
                 var app = Loader.Load(await File.ReadAllTextAsync(file, cancellationToken), Path.GetFileName(file));
                 if (app.Definition is not null) Catalog.Add(app.Definition);
             }
+        // Documents whose ingestion was cut off continue too (already embedded chunks are reused).
+        await Ingestor.ResumePendingAsync(cancellationToken);
         return await Runtime.ResumeUnfinishedAsync(cancellationToken);
     }
 

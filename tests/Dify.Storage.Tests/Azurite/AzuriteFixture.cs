@@ -50,6 +50,25 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Free ports are picked before Azurite binds them, so another process can take one in between
+        // (seen with several suites starting servers at once): try again with fresh ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await DisposeAsync();
+                _process = null;
+            }
+        }
+    }
+
+    private async Task StartOnceAsync()
+    {
         var binary = LocateBinary();
         var ports = FreePorts(3);
         (BlobPort, QueuePort, TablePort) = (ports[0], ports[1], ports[2]);
