@@ -98,8 +98,7 @@ public sealed class PowerCutTests(ModelsFixture models, ITestOutputHelper output
         Assert.Equal("line", e.Source);
         Assert.Equal("succeeded", e.Status);
         Assert.Equal($"step {steps} done", (string)e.Outputs["last"]!);
-        var expected = Classifier.Probabilities(Classifier.ImageInput(Classifier.Frame(3), 0.5, 0.25));
-        Assert.NotNull(e.Outputs["top"]);
+        Assert.Contains((string)e.Outputs["top"]!["label"]!, Classifier.Labels);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(data, "pending")));
 
         output.WriteLine("hits at the end: " + string.Join(", ", server.Hits.OrderBy(k => k.Key).Select(kv => $"{kv.Key}:{kv.Value}")));
@@ -107,7 +106,6 @@ public sealed class PowerCutTests(ModelsFixture models, ITestOutputHelper output
         var inFlight = beforeRestart.Keys.Max();
         Assert.All(repeated, n => Assert.Equal(inFlight, n));
         Assert.All(Enumerable.Range(1, steps), n => Assert.True(server.Hits.ContainsKey(n), $"step {n} never ran"));
-        _ = expected;
     }
 
     [Fact]
