@@ -1,0 +1,44 @@
+using Dify.Edge.Events;
+using Dify.Edge.Inference;
+using Dify.Edge.Inputs;
+using Dify.Edge.Methods;
+using Dify.Edge.Nodes.OnnxInference;
+using Dify.Edge.Sync;
+using Dify.Edge.Templates;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dify.Edge.Hosting;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The module's services. The hub link (when configured) replaces <see cref="IEventSink"/> and <see cref="ITemplateSource"/>.</summary>
+    public static IServiceCollection AddEdgeModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.SectionName));
+        services.AddSingleton(configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>() ?? new InferenceOptions());
+        services.AddSingleton<OrtRuntimeHolder>();
+        services.AddSingleton(sp => new ModelCatalog(sp.GetRequiredService<OrtRuntimeHolder>(), sp.GetRequiredService<IOptions<EdgeOptions>>().Value.ResolvedModelDirectory, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new EdgeEngine(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.DataDirectory, sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<TemplateStore>();
+        services.AddSingleton<ModuleReady>();
+        services.TryAddSingleton<IEventSink>(sp => new SpoolEventSink(sp.GetRequiredService<EdgeEngine>().DataDirectory, 100_000, sp.GetRequiredService<ILogger<SpoolEventSink>>()));
+        services.TryAddSingleton<ITemplateSource, NoHubTemplateSource>();
+        services.AddSingleton(sp => new TemplateRunner(sp.GetRequiredService<EdgeEngine>(), sp.GetRequiredService<TemplateStore>(), sp.GetRequiredService<IEventSink>(), sp.GetRequiredService<ILogger<TemplateRunner>>()));
+        services.AddSingleton<DirectMethods>(sp => new DirectMethods(sp.GetRequiredService<TemplateRunner>(), sp.GetRequiredService<TemplateStore>(), sp.GetRequiredService<IEventSink>(), sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<ILogger<DirectMethods>>()));
+        services.AddHttpClient(nameof(TemplateFetcher));
+        services.AddSingleton(sp =>
+        {
+            var edge = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TemplateFetcher));
+            http.Timeout = TimeSpan.FromSeconds(edge.TemplateFetchTimeoutSeconds);
+            return new TemplateSync(sp.GetRequiredService<TemplateStore>(), new TemplateFetcher(http, edge.MaxTemplateBytes), sp.GetRequiredService<ITemplateSource>(), edge.MaxTemplateBytes, sp.GetRequiredService<ILogger<TemplateSync>>());
+        });
+        services.AddHostedService<EdgeModuleService>();
+        services.AddHostedService<FolderInputWatcher>();
+        return services;
+    }
+}
