@@ -49,6 +49,7 @@ internal sealed class RunEventWriter(AzureStoreAccount account)
             catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < maxAttempts)
             {
                 _states.TryRemove(runId, out _); // another process wrote to this run: reload sequence and keys
+                await Contention.BackOffAsync(attempt, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

@@ -16,7 +16,6 @@ namespace Dify.Storage.AzureStores;
 /// </summary>
 public sealed class TableConversationStore(AzureStoreAccount account) : IConversationStore
 {
-    private const int MaxAttempts = 8;
     private readonly TableStoreClient _tables = account.Tables;
     private readonly TableTransactionClient _transactions = account.Transactions;
     private readonly string _table = account.ConversationsTable;
@@ -123,9 +122,10 @@ public sealed class TableConversationStore(AzureStoreAccount account) : IConvers
                 await _transactions.SubmitAsync(tx, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (StorageRequestException e) when (e.Status == 412 && attempt < MaxAttempts)
+            catch (StorageRequestException e) when (e.Status == 412 && attempt < Contention.MaxAttempts)
             {
                 // Another writer added a message or touched the conversation: take the next sequence number.
+                await Contention.BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -171,7 +171,7 @@ public sealed class TableConversationStore(AzureStoreAccount account) : IConvers
     }
 
     public Task CompleteTurnAsync(TurnCompletion completion, CancellationToken cancellationToken) =>
-        new TurnWriter(_tables, _transactions, _table).CompleteAsync(completion, PartitionAsync, MaxAttempts, cancellationToken);
+        new TurnWriter(_tables, _transactions, _table).CompleteAsync(completion, PartitionAsync, Contention.MaxAttempts, cancellationToken);
 
     private async Task<TableEntity?> FindMessageAsync(string id, CancellationToken cancellationToken)
     {

@@ -19,7 +19,6 @@ namespace Dify.Storage.AzureStores;
 public sealed partial class TableRunEventLog : IRunEventLog, IAsyncDisposable
 {
     private const int EventsPerTransaction = 49; // 2 rows each + meta ≤ 100 operations
-    private const int MaxAttempts = 8;
 
     private sealed record Pending(string RunId, string Key, string Event, string Data, DateTimeOffset CreatedAt, TaskCompletionSource? Flushed);
 
@@ -102,7 +101,7 @@ public sealed partial class TableRunEventLog : IRunEventLog, IAsyncDisposable
                 {
                     try
                     {
-                        await _writer.WriteAsync(run.Key, run.Select(p => new RunEventWriter.NewEvent(p.Key, p.Event, p.Data, p.CreatedAt)).ToList(), MaxAttempts, EventsPerTransaction).ConfigureAwait(false);
+                        await _writer.WriteAsync(run.Key, run.Select(p => new RunEventWriter.NewEvent(p.Key, p.Event, p.Data, p.CreatedAt)).ToList(), Contention.MaxAttempts, EventsPerTransaction).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is StorageRequestException or InvalidOperationException)
                     {

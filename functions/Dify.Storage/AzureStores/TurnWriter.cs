@@ -29,6 +29,7 @@ internal sealed class TurnWriter(TableStoreClient tables, TableTransactionClient
             catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < maxAttempts)
             {
                 // A concurrent writer changed a row we read: read again and redo.
+                await Contention.BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
