@@ -4,6 +4,7 @@ using Dify.Api.Chat;
 using Dify.Api.Console;
 using Dify.Api.Conversations;
 using Dify.Api.Errors;
+using Dify.Api.Files;
 using Dify.Api.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +27,7 @@ public static class DifyApiEndpointExtensions
         ChatEndpoints.Map(v1);
         ConversationEndpoints.Map(v1);
         AppInfoEndpoints.Map(v1);
+        FileEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");
         console.AddEndpointFilter(new LazyFilter<AdminKeyFilter>());

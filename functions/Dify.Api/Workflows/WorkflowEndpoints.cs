@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dify.Api.Auth;
 using Dify.Api.Errors;
+using Dify.Api.Files;
 using Dify.Api.Http;
 using Dify.Api.Runs;
 using Dify.Storage.Conversations;
@@ -25,7 +26,7 @@ public static class WorkflowEndpoints
         v1.MapGet("/workflows/logs", LogsAsync);
     }
 
-    private static async Task RunAsync(HttpContext http, IEndUserStore users, RunLauncher launcher, RunEventStreamer streamer, IOptions<DifyApiOptions> options)
+    private static async Task RunAsync(HttpContext http, IEndUserStore users, RunLauncher launcher, FileInputResolver files, RunEventStreamer streamer, IOptions<DifyApiOptions> options)
     {
         var ct = http.RequestAborted;
         var app = http.App();
@@ -36,7 +37,9 @@ public static class WorkflowEndpoints
         RunLauncher.ValidateInputs(app, body.Inputs);
 
         var endUser = await users.GetOrCreateAsync(app.Id, user, ct);
-        var run = await launcher.LaunchAsync(app, endUser, new StartRunOptions { Inputs = body.Inputs ?? new JsonObject(), Files = body.Files ?? new JsonArray() }, null, ct);
+        var inputs = await files.ResolveInputsAsync(app, endUser, body.Inputs, ct) ?? new JsonObject();
+        var sysFiles = await files.ResolveFilesAsync(app, endUser, body.Files, ct);
+        var run = await launcher.LaunchAsync(app, endUser, new StartRunOptions { Inputs = inputs, Files = sysFiles }, null, ct);
         if (streaming)
         {
             await streamer.StreamAsync(http, run, ct);
