@@ -1,6 +1,7 @@
 using Dify.Api.Apps;
 using Dify.Api.Auth;
 using Dify.Api.Chat;
+using Dify.Api.Completion;
 using Dify.Api.Files;
 using Dify.Api.Runs;
 using Dify.Workflows.Dsl;
@@ -31,6 +32,7 @@ public static class DifyApiServiceCollectionExtensions
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<RunEventStreamer>();
         services.AddSingleton<ChatTurnStarter>();
+        services.AddSingleton<CompletionStarter>();
         services.AddSingleton<FileUploader>();
         services.AddSingleton<FileInputResolver>();
         services.AddSingleton<AppKeyFilter>();

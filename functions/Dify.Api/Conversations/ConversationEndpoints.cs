@@ -96,7 +96,7 @@ public static class ConversationEndpoints
     private static Apps.ActiveApp ChatApp(HttpContext http)
     {
         var app = http.App();
-        return app.Definition.Mode == AppMode.AdvancedChat ? app : throw ApiErrors.NotChatApp();
+        return app.IsChatApp ? app : throw ApiErrors.NotChatApp();
     }
 
     private static async Task<ConversationRecord> FindAsync(HttpContext http, string appId, string conversationId, string? user, IEndUserStore users, IConversationStore conversations)

@@ -79,7 +79,7 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
             {
                 after = e.Sequence;
                 var latency = e.Event == "message_end" && run.Completion.IsCompletedSuccessfully ? run.Completion.Result.ElapsedTime : 0;
-                await WriteDataAsync(response, SseEventFormatter.Format(run, e.Event, e.DataJson, latency), cancellationToken);
+                if (SseEventFormatter.Format(run, e.Event, e.DataJson, latency) is { } payload) await WriteDataAsync(response, payload, cancellationToken);
                 if (e.Event == "workflow_finished")
                 {
                     finished = true;
@@ -100,11 +100,12 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         var (finished, _) = await WriteAvailableAsync(response, run, after, cancellationToken);
         if (finished || await ResultAsync(run) is not { } result) return;
         if (run.IsChat)
-            await WriteDataAsync(response, SseEventFormatter.Format(run, "message_end", "{\"metadata\":{},\"files\":[]}", result.ElapsedTime), cancellationToken);
+            await WriteDataAsync(response, SseEventFormatter.Format(run, "message_end", "{\"metadata\":{},\"files\":[]}", result.ElapsedTime)!, cancellationToken);
         var data = RunPayloads.WorkflowFinishedData(run, result);
         data["exceptions_count"] = result.ExceptionsCount;
         data["files"] = new System.Text.Json.Nodes.JsonArray();
-        await WriteDataAsync(response, SseEventFormatter.Format(run, "workflow_finished", data.ToJsonString(Http.ApiJson.WriteOptions)), cancellationToken);
+        if (SseEventFormatter.Format(run, "workflow_finished", data.ToJsonString(Http.ApiJson.WriteOptions)) is { } finishedEvent)
+            await WriteDataAsync(response, finishedEvent, cancellationToken);
         await WriteErrorIfFailedAsync(response, run, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }
