@@ -1,6 +1,7 @@
 using Dify.Api.AppInfo;
 using Dify.Api.Auth;
 using Dify.Api.Chat;
+using Dify.Api.Messages;
 using Dify.Api.Completion;
 using Dify.Api.Console;
 using Dify.Api.Conversations;
@@ -30,6 +31,7 @@ public static class DifyApiEndpointExtensions
         AppInfoEndpoints.Map(v1);
         FileEndpoints.Map(v1);
         CompletionEndpoints.Map(v1);
+        MessageEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");
         console.AddEndpointFilter(new LazyFilter<AdminKeyFilter>());

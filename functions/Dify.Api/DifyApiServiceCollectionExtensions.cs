@@ -1,6 +1,7 @@
 using Dify.Api.Apps;
 using Dify.Api.Auth;
 using Dify.Api.Chat;
+using Dify.Api.Messages;
 using Dify.Api.Completion;
 using Dify.Api.Files;
 using Dify.Api.Runs;
@@ -33,6 +34,7 @@ public static class DifyApiServiceCollectionExtensions
         services.AddSingleton<RunEventStreamer>();
         services.AddSingleton<ChatTurnStarter>();
         services.AddSingleton<CompletionStarter>();
+        services.AddSingleton<SuggestedQuestions>();
         services.AddSingleton<FileUploader>();
         services.AddSingleton<FileInputResolver>();
         services.AddSingleton<AppKeyFilter>();

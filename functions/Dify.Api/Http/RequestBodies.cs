@@ -33,6 +33,21 @@ public sealed class CompletionMessageBody
     public JsonArray? Files { get; set; }
 }
 
+/// <summary><c>PUT /conversations/{id}/variables/{variable_id}</c>.</summary>
+public sealed class UpdateVariableBody
+{
+    public JsonNode? Value { get; set; }
+    public string? User { get; set; }
+}
+
+/// <summary><c>POST /messages/{id}/feedbacks</c>.</summary>
+public sealed class FeedbackBody
+{
+    public string? Rating { get; set; }
+    public string? User { get; set; }
+    public string? Content { get; set; }
+}
+
 /// <summary>Bodies that only name the end user (stop, delete conversation).</summary>
 public sealed class UserBody
 {
@@ -60,6 +75,8 @@ public sealed class AppImportBody
 [JsonSerializable(typeof(ChatMessageBody))]
 [JsonSerializable(typeof(UserBody))]
 [JsonSerializable(typeof(CompletionMessageBody))]
+[JsonSerializable(typeof(UpdateVariableBody))]
+[JsonSerializable(typeof(FeedbackBody))]
 [JsonSerializable(typeof(RenameConversationBody))]
 [JsonSerializable(typeof(AppImportBody))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;
