@@ -2,6 +2,7 @@ using Dify.Api.AppInfo;
 using Dify.Api.Auth;
 using Dify.Api.Chat;
 using Dify.Api.Messages;
+using Dify.Api.Runs;
 using Dify.Api.Completion;
 using Dify.Api.Console;
 using Dify.Api.Conversations;
@@ -32,6 +33,7 @@ public static class DifyApiEndpointExtensions
         FileEndpoints.Map(v1);
         CompletionEndpoints.Map(v1);
         MessageEndpoints.Map(v1);
+        RunEventsEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");
         console.AddEndpointFilter(new LazyFilter<AdminKeyFilter>());

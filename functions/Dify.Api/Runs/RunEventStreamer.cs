@@ -18,7 +18,12 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
 {
     private const int BatchSize = 256;
 
-    public async Task StreamAsync(HttpContext http, LaunchedRun run, CancellationToken requestAborted)
+    /// <summary>
+    /// Streams the run's events logged after <paramref name="after"/> until it ends. With
+    /// <paramref name="eventIds"/> each logged event is preceded by an SSE <c>id:</c> line (its sequence),
+    /// which a reconnecting client sends back as Last-Event-ID.
+    /// </summary>
+    public async Task StreamAsync(HttpContext http, LaunchedRun run, CancellationToken requestAborted, long after = 0, bool eventIds = false)
     {
         // Streams end when the host shuts down; the run goes on (and resumes after a restart).
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
@@ -32,12 +37,11 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         await response.StartAsync(cancellationToken);
 
         var ping = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.PingIntervalSeconds));
-        long after = 0;
         try
         {
             while (true)
             {
-                var (finished, last) = await WriteAvailableAsync(response, run, after, cancellationToken);
+                var (finished, last) = await WriteAvailableAsync(response, run, after, eventIds, cancellationToken);
                 after = last;
                 if (finished) return;
 
@@ -56,7 +60,7 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
                 }
                 else if (first == run.Completion)
                 {
-                    await FinishAsync(response, run, after, cancellationToken);
+                    await FinishAsync(response, run, after, eventIds, cancellationToken);
                     return;
                 }
             }
@@ -68,7 +72,7 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
     }
 
     /// <summary>Writes the events logged after <paramref name="after"/>; returns whether workflow_finished was among them.</summary>
-    private async Task<(bool Finished, long Last)> WriteAvailableAsync(HttpResponse response, LaunchedRun run, long after, CancellationToken cancellationToken)
+    private async Task<(bool Finished, long Last)> WriteAvailableAsync(HttpResponse response, LaunchedRun run, long after, bool eventIds, CancellationToken cancellationToken)
     {
         var finished = false;
         while (!finished)
@@ -79,7 +83,11 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
             {
                 after = e.Sequence;
                 var latency = e.Event == "message_end" && run.Completion.IsCompletedSuccessfully ? run.Completion.Result.ElapsedTime : 0;
-                if (SseEventFormatter.Format(run, e.Event, e.DataJson, latency) is { } payload) await WriteDataAsync(response, payload, cancellationToken);
+                if (SseEventFormatter.Format(run, e.Event, e.DataJson, latency) is { } payload)
+                {
+                    if (eventIds) await response.WriteAsync(string.Concat("id: ", e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "\n"), cancellationToken);
+                    await WriteDataAsync(response, payload, cancellationToken);
+                }
                 if (e.Event == "workflow_finished")
                 {
                     finished = true;
@@ -94,10 +102,10 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
     }
 
     /// <summary>The run ended: drain the log, and if it never logged workflow_finished, make one from the result.</summary>
-    private async Task FinishAsync(HttpResponse response, LaunchedRun run, long after, CancellationToken cancellationToken)
+    private async Task FinishAsync(HttpResponse response, LaunchedRun run, long after, bool eventIds, CancellationToken cancellationToken)
     {
         await log.FlushAsync(cancellationToken);
-        var (finished, _) = await WriteAvailableAsync(response, run, after, cancellationToken);
+        var (finished, _) = await WriteAvailableAsync(response, run, after, eventIds, cancellationToken);
         if (finished || await ResultAsync(run) is not { } result) return;
         if (run.IsChat)
             await WriteDataAsync(response, SseEventFormatter.Format(run, "message_end", "{\"metadata\":{},\"files\":[]}", result.ElapsedTime)!, cancellationToken);
