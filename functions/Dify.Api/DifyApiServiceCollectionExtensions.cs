@@ -1,6 +1,7 @@
 using Dify.Api.Apps;
 using Dify.Api.Auth;
 using Dify.Api.Chat;
+using Dify.Api.Observability;
 using Dify.Api.Messages;
 using Dify.Api.Completion;
 using Dify.Api.Files;
@@ -27,6 +28,7 @@ public static class DifyApiServiceCollectionExtensions
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DslExporter>();
+        services.AddSingleton<ApiMetrics>();
         services.AddSingleton<AppRegistry>();
         services.AddSingleton<RunTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<RunTracker>());

@@ -1,3 +1,4 @@
+using Dify.Api.Observability;
 using Dify.Storage.Runs;
 using Dify.Workflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ namespace Dify.Api.Runs;
 /// event in the log (the orchestration itself failed), one is made from the run's result. A client
 /// that goes away only stops the stream, never the run.
 /// </summary>
-public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> options, IHostApplicationLifetime lifetime, ILogger<RunEventStreamer> logger)
+public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> options, IHostApplicationLifetime lifetime, ApiMetrics metrics, ILogger<RunEventStreamer> logger)
 {
     private const int BatchSize = 256;
 
@@ -37,6 +38,7 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         await response.StartAsync(cancellationToken);
 
         var ping = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.PingIntervalSeconds));
+        metrics.SseClientConnected();
         try
         {
             while (true)
@@ -68,6 +70,10 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogDebug("Stream of run {RunId} closed by the client", run.RunId);
+        }
+        finally
+        {
+            metrics.SseClientDisconnected();
         }
     }
 
