@@ -7,6 +7,9 @@ switch (command)
     case "engine":
         await EngineBench.RunAsync(args.Skip(1).ToArray());
         return 0;
+    case "load":
+        await LoadBench.RunAsync(args.Skip(1).ToArray());
+        return 0;
     case "inference":
         await InferenceBench.RunAsync(args.Skip(1).ToArray());
         return 0;
@@ -17,6 +20,6 @@ switch (command)
         await KnowledgeBench.RunAsync(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.Error.WriteLine("usage: Dify.Bench engine|inference|edge|knowledge [--quick]");
+        Console.Error.WriteLine("usage: Dify.Bench engine|inference|edge|knowledge [--quick] | load [--clients 200] [--seconds 60] [--model-delay-ms 200]");
         return 2;
 }

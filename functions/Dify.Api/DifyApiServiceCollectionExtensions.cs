@@ -1,6 +1,10 @@
 using Dify.Api.Apps;
 using Dify.Api.Auth;
 using Dify.Api.Chat;
+using Dify.Api.Observability;
+using Dify.Api.Messages;
+using Dify.Api.Completion;
+using Dify.Api.Files;
 using Dify.Api.Runs;
 using Dify.Workflows.Dsl;
 using Microsoft.Extensions.Configuration;
@@ -14,20 +18,27 @@ public static class DifyApiServiceCollectionExtensions
     /// <summary>
     /// Registers the Service API's services. The host must also register the engine
     /// (WorkflowRunService, WorkflowAppLoader, IWorkflowCatalog, IRunEventLog) and the stores
-    /// (IAppStore, IApiKeyStore, IEndUserStore, IConversationStore, IWorkflowRunIndex).
+    /// (IAppStore, IApiKeyStore, IEndUserStore, IConversationStore, IWorkflowRunIndex, IUploadFileStore,
+    /// IMessageFeedbackStore, IConversationVariableWriter), the upload file storage (LocalFolderFileStorage) and IModelProviders.
     /// </summary>
     public static IServiceCollection AddDifyApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DifyApiOptions>().Bind(configuration.GetSection(DifyApiOptions.SectionName));
+        services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DslExporter>();
+        services.AddSingleton<ApiMetrics>();
         services.AddSingleton<AppRegistry>();
         services.AddSingleton<RunTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<RunTracker>());
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<RunEventStreamer>();
         services.AddSingleton<ChatTurnStarter>();
+        services.AddSingleton<CompletionStarter>();
+        services.AddSingleton<SuggestedQuestions>();
+        services.AddSingleton<FileUploader>();
+        services.AddSingleton<FileInputResolver>();
         services.AddSingleton<AppKeyFilter>();
         services.AddSingleton<AdminKeyFilter>();
         return services;

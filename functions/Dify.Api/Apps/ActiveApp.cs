@@ -1,4 +1,5 @@
 using Dify.Storage.Apps;
+using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine.Definition;
 
 namespace Dify.Api.Apps;
@@ -7,4 +8,7 @@ namespace Dify.Api.Apps;
 public sealed record ActiveApp(AppRecord Record, WorkflowDefinition Definition)
 {
     public string Id => Record.Id;
+
+    /// <summary>Chatflow, chat and agent-chat apps: the ones behind /chat-messages and the conversation routes.</summary>
+    public bool IsChatApp => Definition.Mode is AppMode.AdvancedChat or AppMode.Chat or AppMode.AgentChat;
 }

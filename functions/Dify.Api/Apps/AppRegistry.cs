@@ -63,6 +63,22 @@ public sealed class AppRegistry(IAppStore store, IApiKeyStore keys, WorkflowAppL
         return record is null ? null : Activate(record);
     }
 
+    /// <summary>The app served at one of its stored versions (<paramref name="versionKey"/> is the workflow_id runs report), or null.</summary>
+    public async Task<ActiveApp?> GetVersionAsync(ActiveApp app, string versionKey, CancellationToken cancellationToken)
+    {
+        if (versionKey == app.Definition.Key) return app;
+        var version = (await store.ListVersionsAsync(cancellationToken)).FirstOrDefault(v => v.AppId == app.Id && v.Key == versionKey);
+        if (version is null) return null;
+        if (!catalog.TryGet(version.Key, out var definition) || definition is null)
+        {
+            var loaded = loader.Load(version.Dsl, app.Id + ".yml");
+            if (loaded.Definition is null) return null;
+            definition = loaded.Definition;
+            catalog.Add(definition);
+        }
+        return new ActiveApp(app.Record, definition);
+    }
+
     public async Task<IReadOnlyList<AppRecord>> ListAsync(CancellationToken cancellationToken) => await store.ListAsync(cancellationToken);
 
     public async Task<bool> DeleteAsync(string appId, CancellationToken cancellationToken)

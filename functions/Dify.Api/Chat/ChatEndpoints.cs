@@ -28,7 +28,7 @@ public static class ChatEndpoints
     {
         var ct = http.RequestAborted;
         var app = http.App();
-        if (app.Definition.Mode != AppMode.AdvancedChat) throw ApiErrors.NotChatApp();
+        if (!app.IsChatApp) throw ApiErrors.NotChatApp();
         var body = await ApiJson.ReadAsync(http.Request, RequestJsonContext.Default.ChatMessageBody, options.Value.MaxJsonBodyBytes, ct);
         var user = RequestArgs.RequireUser(body.User);
         var streaming = RequestArgs.IsStreaming(body.ResponseMode);
@@ -49,7 +49,7 @@ public static class ChatEndpoints
     private static async Task<IResult> StopAsync(HttpContext http, string taskId, IWorkflowRunIndex index, WorkflowRunService runs, IOptions<DifyApiOptions> options)
     {
         var app = http.App();
-        if (app.Definition.Mode != AppMode.AdvancedChat) throw ApiErrors.NotChatApp();
+        if (!app.IsChatApp) throw ApiErrors.NotChatApp();
         var body = await ApiJson.ReadAsync(http.Request, RequestJsonContext.Default.UserBody, options.Value.MaxJsonBodyBytes, http.RequestAborted);
         await WorkflowEndpoints.StopRunAsync(app.Id, taskId, RequestArgs.RequireUser(body.User), index, runs, http.RequestAborted);
         return ApiJson.Success();

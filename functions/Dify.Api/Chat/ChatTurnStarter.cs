@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dify.Api.Apps;
 using Dify.Api.Errors;
+using Dify.Api.Files;
 using Dify.Api.Http;
 using Dify.Api.Runs;
 using Dify.Storage.Conversations;
@@ -14,7 +15,7 @@ namespace Dify.Api.Chat;
 /// conversation variable defaults), records the message, and runs the app with the stored
 /// conversation variables and the earlier turns as memory.
 /// </summary>
-public sealed class ChatTurnStarter(IConversationStore conversations, RunLauncher launcher, TimeProvider time)
+public sealed class ChatTurnStarter(IConversationStore conversations, RunLauncher launcher, FileInputResolver files, TimeProvider time)
 {
     public const int NameLength = 50;
 
@@ -35,7 +36,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
         }
         else
         {
-            var inputs = RunLauncher.ValidateInputs(app, body.Inputs);
+            var inputs = RunLauncher.ValidateInputs(app, await files.ResolveInputsAsync(app, user, body.Inputs, cancellationToken));
             var name = body.AutoGenerateName ?? true ? NameFrom(query) : "New conversation";
             conversation = new ConversationRecord(Guid.NewGuid().ToString(), app.Id, user.Id, name, inputs, "normal", now, now);
             var defaults = app.Definition.Document.ConversationVariables
@@ -57,7 +58,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
             RunId = runId,
             Inputs = runInputs,
             Query = query,
-            Files = body.Files ?? new JsonArray(),
+            Files = await files.ResolveFilesAsync(app, user, body.Files, cancellationToken),
             ConversationId = conversation.Id,
             DialogueCount = history.Count + 1,
             ConversationVariables = variables,

@@ -22,6 +22,7 @@ public static class ConversationEndpoints
         v1.MapGet("/conversations", ListAsync);
         v1.MapGet("/messages", MessagesAsync);
         v1.MapGet("/conversations/{conversationId}/variables", VariablesAsync);
+        v1.MapPut("/conversations/{conversationId}/variables/{variableId}", UpdateVariableAsync);
         v1.MapDelete("/conversations/{conversationId}", DeleteAsync);
         v1.MapPost("/conversations/{conversationId}/name", RenameAsync);
     }
@@ -63,6 +64,21 @@ public static class ConversationEndpoints
         return ApiJson.Result(ConversationPayloads.Page(limit, list.Count > limit, ConversationPayloads.Array(list.Take(limit), ConversationPayloads.Variable)));
     }
 
+    private static async Task<IResult> UpdateVariableAsync(HttpContext http, string conversationId, string variableId, IEndUserStore users, IConversationStore conversations,
+        IConversationVariableWriter writer, TimeProvider time, IOptions<DifyApiOptions> options)
+    {
+        var app = ChatApp(http);
+        var body = await ApiJson.ReadAsync(http.Request, RequestJsonContext.Default.UpdateVariableBody, options.Value.MaxJsonBodyBytes, http.RequestAborted);
+        var conversation = await FindAsync(http, app.Id, conversationId, RequestArgs.RequireUser(body.User), users, conversations);
+        var variable = (await conversations.GetVariablesAsync(conversation.Id, http.RequestAborted)).FirstOrDefault(v => v.Id == variableId)
+            ?? throw ApiErrors.NotFound("Conversation variable not exists.");
+        if (!VariableValueTypes.Fits(variable.ValueType, body.Value))
+            throw ApiErrors.BadRequest($"Type mismatch: variable expects {variable.ValueType}, but got {VariableValueTypes.PythonTypeOf(body.Value)} type");
+        var updated = await writer.SetValueAsync(conversation.Id, variable.Id, body.Value?.DeepClone(), time.GetUtcNow(), http.RequestAborted)
+            ?? throw ApiErrors.NotFound("Conversation variable not exists.");
+        return ApiJson.Result(ConversationPayloads.Variable(updated));
+    }
+
     private static async Task<IResult> DeleteAsync(HttpContext http, string conversationId, IEndUserStore users, IConversationStore conversations, IOptions<DifyApiOptions> options)
     {
         var app = ChatApp(http);
@@ -96,7 +112,7 @@ public static class ConversationEndpoints
     private static Apps.ActiveApp ChatApp(HttpContext http)
     {
         var app = http.App();
-        return app.Definition.Mode == AppMode.AdvancedChat ? app : throw ApiErrors.NotChatApp();
+        return app.IsChatApp ? app : throw ApiErrors.NotChatApp();
     }
 
     private static async Task<ConversationRecord> FindAsync(HttpContext http, string appId, string conversationId, string? user, IEndUserStore users, IConversationStore conversations)

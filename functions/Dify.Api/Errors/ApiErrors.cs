@@ -16,4 +16,11 @@ public static class ApiErrors
     public static ApiException TooManyRequests() => new(429, "too_many_requests", "Too many requests. Please try again later.");
     public static ApiException TooLarge() => new(413, "request_entity_too_large", "The data value transmitted exceeds the capacity limit.");
     public static ApiException ConversationNotExists() => NotFound("Conversation Not Exists.");
+    public static ApiException NotCompletionApp() => new(400, "not_completion_app", AppModeMismatch);
+    public static ApiException NoFileUploaded() => new(400, "no_file_uploaded", "Please upload your file.");
+    public static ApiException TooManyFiles() => new(400, "too_many_files", "Only one file is allowed.");
+    public static ApiException FilenameNotExists() => new(400, "filename_not_exists_error", "The specified filename does not exist.");
+    public static ApiException FileTooLarge(string message) => new(413, "file_too_large", message);
+    public static ApiException UnsupportedFileType() => new(415, "unsupported_file_type", "File type not allowed.");
+    public static ApiException MessageNotExists() => NotFound("Message Not Exists.");
 }

@@ -24,6 +24,30 @@ public sealed class ChatMessageBody
     public bool? AutoGenerateName { get; set; }
 }
 
+/// <summary><c>POST /completion-messages</c>.</summary>
+public sealed class CompletionMessageBody
+{
+    public JsonObject? Inputs { get; set; }
+    public string? ResponseMode { get; set; }
+    public string? User { get; set; }
+    public JsonArray? Files { get; set; }
+}
+
+/// <summary><c>PUT /conversations/{id}/variables/{variable_id}</c>.</summary>
+public sealed class UpdateVariableBody
+{
+    public JsonNode? Value { get; set; }
+    public string? User { get; set; }
+}
+
+/// <summary><c>POST /messages/{id}/feedbacks</c>.</summary>
+public sealed class FeedbackBody
+{
+    public string? Rating { get; set; }
+    public string? User { get; set; }
+    public string? Content { get; set; }
+}
+
 /// <summary>Bodies that only name the end user (stop, delete conversation).</summary>
 public sealed class UserBody
 {
@@ -50,6 +74,9 @@ public sealed class AppImportBody
 [JsonSerializable(typeof(WorkflowRunBody))]
 [JsonSerializable(typeof(ChatMessageBody))]
 [JsonSerializable(typeof(UserBody))]
+[JsonSerializable(typeof(CompletionMessageBody))]
+[JsonSerializable(typeof(UpdateVariableBody))]
+[JsonSerializable(typeof(FeedbackBody))]
 [JsonSerializable(typeof(RenameConversationBody))]
 [JsonSerializable(typeof(AppImportBody))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

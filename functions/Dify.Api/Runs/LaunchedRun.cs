@@ -1,4 +1,5 @@
 using Dify.Api.Apps;
+using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine.Runtime;
 
 namespace Dify.Api.Runs;
@@ -15,4 +16,12 @@ public sealed record LaunchedRun(
     /// <summary>Dify's task id; here the run id (stop endpoints take either).</summary>
     public string TaskId => RunId;
     public bool IsChat => MessageId is not null;
+
+    public AppMode Mode => App.Definition.Mode;
+
+    /// <summary>Completion messages have a (hidden) conversation, but their events and answers do not name it.</summary>
+    public bool ShowsConversation => IsChat && Mode != AppMode.Completion;
+
+    /// <summary>Easy-UI apps (chat, agent-chat, completion) stream only message events, as Dify's EasyUI pipeline does.</summary>
+    public bool MessagesOnly => Mode is AppMode.Chat or AppMode.AgentChat or AppMode.Completion;
 }

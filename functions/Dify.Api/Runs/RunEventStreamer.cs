@@ -1,3 +1,4 @@
+using Dify.Api.Observability;
 using Dify.Storage.Runs;
 using Dify.Workflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -14,11 +15,16 @@ namespace Dify.Api.Runs;
 /// event in the log (the orchestration itself failed), one is made from the run's result. A client
 /// that goes away only stops the stream, never the run.
 /// </summary>
-public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> options, IHostApplicationLifetime lifetime, ILogger<RunEventStreamer> logger)
+public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> options, IHostApplicationLifetime lifetime, ApiMetrics metrics, ILogger<RunEventStreamer> logger)
 {
     private const int BatchSize = 256;
 
-    public async Task StreamAsync(HttpContext http, LaunchedRun run, CancellationToken requestAborted)
+    /// <summary>
+    /// Streams the run's events logged after <paramref name="after"/> until it ends. With
+    /// <paramref name="eventIds"/> each logged event is preceded by an SSE <c>id:</c> line (its sequence),
+    /// which a reconnecting client sends back as Last-Event-ID.
+    /// </summary>
+    public async Task StreamAsync(HttpContext http, LaunchedRun run, CancellationToken requestAborted, long after = 0, bool eventIds = false)
     {
         // Streams end when the host shuts down; the run goes on (and resumes after a restart).
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
@@ -32,12 +38,12 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         await response.StartAsync(cancellationToken);
 
         var ping = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.PingIntervalSeconds));
-        long after = 0;
+        metrics.SseClientConnected();
         try
         {
             while (true)
             {
-                var (finished, last) = await WriteAvailableAsync(response, run, after, cancellationToken);
+                var (finished, last) = await WriteAvailableAsync(response, run, after, eventIds, cancellationToken);
                 after = last;
                 if (finished) return;
 
@@ -56,7 +62,7 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
                 }
                 else if (first == run.Completion)
                 {
-                    await FinishAsync(response, run, after, cancellationToken);
+                    await FinishAsync(response, run, after, eventIds, cancellationToken);
                     return;
                 }
             }
@@ -65,10 +71,14 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         {
             logger.LogDebug("Stream of run {RunId} closed by the client", run.RunId);
         }
+        finally
+        {
+            metrics.SseClientDisconnected();
+        }
     }
 
     /// <summary>Writes the events logged after <paramref name="after"/>; returns whether workflow_finished was among them.</summary>
-    private async Task<(bool Finished, long Last)> WriteAvailableAsync(HttpResponse response, LaunchedRun run, long after, CancellationToken cancellationToken)
+    private async Task<(bool Finished, long Last)> WriteAvailableAsync(HttpResponse response, LaunchedRun run, long after, bool eventIds, CancellationToken cancellationToken)
     {
         var finished = false;
         while (!finished)
@@ -79,7 +89,11 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
             {
                 after = e.Sequence;
                 var latency = e.Event == "message_end" && run.Completion.IsCompletedSuccessfully ? run.Completion.Result.ElapsedTime : 0;
-                await WriteDataAsync(response, SseEventFormatter.Format(run, e.Event, e.DataJson, latency), cancellationToken);
+                if (SseEventFormatter.Format(run, e.Event, e.DataJson, latency) is { } payload)
+                {
+                    if (eventIds) await response.WriteAsync(string.Concat("id: ", e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "\n"), cancellationToken);
+                    await WriteDataAsync(response, payload, cancellationToken);
+                }
                 if (e.Event == "workflow_finished")
                 {
                     finished = true;
@@ -94,17 +108,18 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
     }
 
     /// <summary>The run ended: drain the log, and if it never logged workflow_finished, make one from the result.</summary>
-    private async Task FinishAsync(HttpResponse response, LaunchedRun run, long after, CancellationToken cancellationToken)
+    private async Task FinishAsync(HttpResponse response, LaunchedRun run, long after, bool eventIds, CancellationToken cancellationToken)
     {
         await log.FlushAsync(cancellationToken);
-        var (finished, _) = await WriteAvailableAsync(response, run, after, cancellationToken);
+        var (finished, _) = await WriteAvailableAsync(response, run, after, eventIds, cancellationToken);
         if (finished || await ResultAsync(run) is not { } result) return;
         if (run.IsChat)
-            await WriteDataAsync(response, SseEventFormatter.Format(run, "message_end", "{\"metadata\":{},\"files\":[]}", result.ElapsedTime), cancellationToken);
+            await WriteDataAsync(response, SseEventFormatter.Format(run, "message_end", "{\"metadata\":{},\"files\":[]}", result.ElapsedTime)!, cancellationToken);
         var data = RunPayloads.WorkflowFinishedData(run, result);
         data["exceptions_count"] = result.ExceptionsCount;
         data["files"] = new System.Text.Json.Nodes.JsonArray();
-        await WriteDataAsync(response, SseEventFormatter.Format(run, "workflow_finished", data.ToJsonString(Http.ApiJson.WriteOptions)), cancellationToken);
+        if (SseEventFormatter.Format(run, "workflow_finished", data.ToJsonString(Http.ApiJson.WriteOptions)) is { } finishedEvent)
+            await WriteDataAsync(response, finishedEvent, cancellationToken);
         await WriteErrorIfFailedAsync(response, run, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }

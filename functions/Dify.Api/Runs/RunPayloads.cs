@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine.Runtime;
 
 namespace Dify.Api.Runs;
@@ -45,20 +46,23 @@ public static class RunPayloads
     }
 
     /// <summary>The blocking answer of a chat message.</summary>
-    public static JsonObject ChatMessage(LaunchedRun run, WorkflowRunResult result) => new()
+    /// <summary>The blocking answer of a chat or completion message (completion answers name no conversation).</summary>
+    public static JsonObject ChatMessage(LaunchedRun run, WorkflowRunResult result)
     {
-        ["event"] = "message",
-        ["task_id"] = run.TaskId,
-        ["id"] = run.MessageId,
-        ["message_id"] = run.MessageId,
-        ["conversation_id"] = run.ConversationId,
-        ["mode"] = "advanced-chat",
-        ["answer"] = result.Answer ?? "",
-        ["metadata"] = new JsonObject
+        var message = new JsonObject
         {
-            ["usage"] = Usage(new JsonObject { ["total_tokens"] = result.TotalTokens }, result.ElapsedTime),
-            ["retriever_resources"] = result.RetrieverResources.DeepClone(),
-        },
-        ["created_at"] = run.CreatedAt,
-    };
+            ["event"] = "message",
+            ["task_id"] = run.TaskId,
+            ["id"] = run.MessageId,
+            ["message_id"] = run.MessageId,
+        };
+        if (run.ShowsConversation) message["conversation_id"] = run.ConversationId;
+        message["mode"] = run.Mode.ToDsl();
+        message["answer"] = result.Answer ?? "";
+        var metadata = new JsonObject { ["usage"] = Usage(new JsonObject { ["total_tokens"] = result.TotalTokens }, result.ElapsedTime) };
+        if (run.Mode != AppMode.Completion) metadata["retriever_resources"] = result.RetrieverResources.DeepClone();
+        message["metadata"] = metadata;
+        message["created_at"] = run.CreatedAt;
+        return message;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Dify.Api.Observability;
 using Dify.Storage.Conversations;
 using Dify.Storage.Runs;
 using Dify.Workflows.Engine.Runtime;
@@ -20,6 +21,7 @@ public sealed class RunTracker(
     IWorkflowRunIndex index,
     IConversationStore conversations,
     TimeProvider time,
+    ApiMetrics metrics,
     ILogger<RunTracker> logger) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<WorkflowRunResult>> _running = new(StringComparer.Ordinal);
@@ -36,6 +38,7 @@ public sealed class RunTracker(
         var task = _running.GetOrAdd(run.RunId, _ =>
         {
             added = true;
+            metrics.RunStarted();
             _activePerApp.AddOrUpdate(run.AppId, 1, (_, n) => n + 1);
             return Task.Run(() => FollowAsync(run, _stopping.Token));
         });
@@ -83,6 +86,7 @@ public sealed class RunTracker(
             result = new WorkflowRunResult { Status = WorkflowRunStatus.Failed, Error = "The run was lost before it started." };
         }
         await RecordAsync(run, result);
+        metrics.RunFinished(result.Status);
         return result;
     }
 

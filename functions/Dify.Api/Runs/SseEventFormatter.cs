@@ -14,8 +14,13 @@ namespace Dify.Api.Runs;
 /// </summary>
 public static class SseEventFormatter
 {
-    public static string Format(LaunchedRun run, string eventName, string dataJson, double latency = 0)
+    /// <summary>Events an easy-UI app (chat, completion) sends; the workflow and node events of its synthesized graph stay inside.</summary>
+    public static bool IsMessageEvent(string eventName) => eventName is "message" or "message_end" or "message_replace" or "message_file" or "agent_message" or "agent_thought";
+
+    /// <summary>The SSE payload, or null when this kind of app does not send the event.</summary>
+    public static string? Format(LaunchedRun run, string eventName, string dataJson, double latency = 0)
     {
+        if (run.MessagesOnly && !IsMessageEvent(eventName)) return null;
         var topLevel = run.IsChat && eventName is "message" or "message_end" or "message_replace" or "message_file";
         if (eventName == "message_end") dataJson = WithFullUsage(dataJson, latency);
 
@@ -26,7 +31,7 @@ public static class SseEventFormatter
             writer.WriteString("event", eventName);
             if (run.IsChat)
             {
-                writer.WriteString("conversation_id", run.ConversationId);
+                if (run.ShowsConversation) writer.WriteString("conversation_id", run.ConversationId);
                 writer.WriteString("message_id", run.MessageId);
                 writer.WriteNumber("created_at", run.CreatedAt);
             }
@@ -56,7 +61,7 @@ public static class SseEventFormatter
         var o = new JsonObject { ["event"] = "error", ["task_id"] = run.TaskId };
         if (run.IsChat)
         {
-            o["conversation_id"] = run.ConversationId;
+            if (run.ShowsConversation) o["conversation_id"] = run.ConversationId;
             o["message_id"] = run.MessageId;
         }
         o["status"] = status;

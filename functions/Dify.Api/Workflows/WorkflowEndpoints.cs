@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Dify.Api.Apps;
 using Dify.Api.Auth;
 using Dify.Api.Errors;
+using Dify.Api.Files;
 using Dify.Api.Http;
 using Dify.Api.Runs;
 using Dify.Storage.Conversations;
@@ -10,6 +12,7 @@ using Dify.Workflows.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Dify.Api.Workflows;
@@ -19,24 +22,35 @@ public static class WorkflowEndpoints
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapPost("/workflows/run", RunAsync);
+        v1.MapPost("/workflows/run", (HttpContext http, IServiceProvider services) => RunAsync(http, null, services));
+        v1.MapPost("/workflows/{workflowId}/run", (HttpContext http, string workflowId, IServiceProvider services) => RunAsync(http, workflowId, services));
         v1.MapGet("/workflows/run/{runId}", GetRunAsync);
         v1.MapPost("/workflows/tasks/{taskId}/stop", StopAsync);
         v1.MapGet("/workflows/logs", LogsAsync);
     }
 
-    private static async Task RunAsync(HttpContext http, IEndUserStore users, RunLauncher launcher, RunEventStreamer streamer, IOptions<DifyApiOptions> options)
+    /// <summary>Runs the app's current version, or the stored version <paramref name="workflowId"/> (404 when the app never had it).</summary>
+    private static async Task RunAsync(HttpContext http, string? workflowId, IServiceProvider services)
     {
+        var users = services.GetRequiredService<IEndUserStore>();
+        var launcher = services.GetRequiredService<RunLauncher>();
+        var files = services.GetRequiredService<FileInputResolver>();
+        var streamer = services.GetRequiredService<RunEventStreamer>();
+        var options = services.GetRequiredService<IOptions<DifyApiOptions>>();
         var ct = http.RequestAborted;
         var app = http.App();
         if (app.Definition.Mode != AppMode.Workflow) throw ApiErrors.NotWorkflowApp();
+        if (workflowId is not null)
+            app = await services.GetRequiredService<AppRegistry>().GetVersionAsync(app, workflowId, ct) ?? throw ApiErrors.NotFound("Workflow not found.");
         var body = await ApiJson.ReadAsync(http.Request, RequestJsonContext.Default.WorkflowRunBody, options.Value.MaxJsonBodyBytes, ct);
         var user = RequestArgs.RequireUser(body.User);
         var streaming = RequestArgs.IsStreaming(body.ResponseMode);
         RunLauncher.ValidateInputs(app, body.Inputs);
 
         var endUser = await users.GetOrCreateAsync(app.Id, user, ct);
-        var run = await launcher.LaunchAsync(app, endUser, new StartRunOptions { Inputs = body.Inputs ?? new JsonObject(), Files = body.Files ?? new JsonArray() }, null, ct);
+        var inputs = await files.ResolveInputsAsync(app, endUser, body.Inputs, ct) ?? new JsonObject();
+        var sysFiles = await files.ResolveFilesAsync(app, endUser, body.Files, ct);
+        var run = await launcher.LaunchAsync(app, endUser, new StartRunOptions { Inputs = inputs, Files = sysFiles }, null, ct);
         if (streaming)
         {
             await streamer.StreamAsync(http, run, ct);

@@ -4,6 +4,11 @@ using Dify.Api.Auth;
 using Dify.Host.Composition;
 using Dify.Storage.Apps;
 using Dify.Storage.Conversations;
+using Dify.Storage.Feedback;
+using Dify.Storage.Files;
+using Dify.Models;
+using Dify.Models.Configuration;
+using Dify.Workflows.Files;
 using Dify.Storage.Runs;
 using Dify.Storage.Sqlite;
 using Dify.Workflows.Engine.Definition;
@@ -108,6 +113,13 @@ public sealed class DifyWebHost : IAsyncDisposable
         s.AddSingleton<IEndUserStore>(sp => new SqliteEndUserStore(sp.GetRequiredService<LocalApiServices>().Database, sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton<IConversationStore>(sp => new SqliteConversationStore(sp.GetRequiredService<LocalApiServices>().Database));
         s.AddSingleton<IWorkflowRunIndex>(sp => new SqliteWorkflowRunIndex(sp.GetRequiredService<LocalApiServices>().Database));
+        s.AddSingleton<IUploadFileStore>(sp => new SqliteUploadFileStore(sp.GetRequiredService<LocalApiServices>().Database));
+        s.AddSingleton<IMessageFeedbackStore>(sp => new SqliteMessageFeedbackStore(sp.GetRequiredService<LocalApiServices>().Database));
+        s.AddSingleton<IConversationVariableWriter>(sp => new SqliteConversationVariableWriter(sp.GetRequiredService<LocalApiServices>().Database));
+        // The same folder the engine's document extractor reads uploads from (LocalAdapters).
+        s.AddSingleton(sp => new LocalFolderFileStorage(Path.Combine(sp.GetRequiredService<LocalApiServices>().Engine.DataDirectory, "files")));
+        // Suggested questions ask the same configured models the LLM nodes use.
+        s.AddDifyModels(configuration.GetSection(ModelsOptions.SectionName));
         s.AddDifyApi(configuration);
         s.PostConfigure<AdminOptions>(o => o.ApiKey = adminKey);
         // Browser chat UIs call the Service API from other origins, as they may with Dify.

@@ -111,5 +111,27 @@ public static class SqliteApiDatabase
         CREATE INDEX ix_workflow_runs_app ON workflow_runs (app_id, created_at);
         CREATE INDEX ix_workflow_runs_unfinished ON workflow_runs (finished_at) WHERE finished_at IS NULL;
         """,
+        """
+        CREATE TABLE upload_files (
+            id          TEXT PRIMARY KEY,
+            app_id      TEXT NOT NULL,
+            end_user_id TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            extension   TEXT NOT NULL,
+            mime_type   TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX ix_upload_files_app ON upload_files (app_id, created_at);
+        CREATE TABLE message_feedbacks (
+            message_id  TEXT PRIMARY KEY,
+            app_id      TEXT NOT NULL,
+            end_user_id TEXT NOT NULL,
+            rating      TEXT NOT NULL,
+            content     TEXT,
+            created_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL
+        );
+        """,
     ];
 }
