@@ -22,6 +22,18 @@ public sealed class ErrorAndAuthTests
     }
 
     [Fact]
+    public void Options_are_checked_up_front()
+    {
+        var catalog = new InMemoryDatasetCatalog();
+        var http = Assert.Throws<ArgumentException>(() => new AzureSearchKnowledgeIndex(new AzureSearchOptions { Endpoint = new Uri("http://localhost:1"), ApiKey = "k" }, catalog, null));
+        Assert.Contains("must be https", http.Message, StringComparison.Ordinal);
+        var noAuth = Assert.Throws<ArgumentException>(() => new AzureSearchKnowledgeIndex(new AzureSearchOptions { Endpoint = new Uri("https://x.search.windows.net") }, catalog, null));
+        Assert.Contains("ApiKey or a Credential", noAuth.Message, StringComparison.Ordinal);
+        var batch = Assert.Throws<ArgumentException>(() => new AzureSearchKnowledgeIndex(new AzureSearchOptions { Endpoint = new Uri("https://x.search.windows.net"), ApiKey = "k", BatchSize = 1001 }, catalog, null));
+        Assert.Contains("1..1000", batch.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_index_is_a_404_for_reads_and_writes()
     {
         await using var h = await AzureSearchHarness.StartAsync(ensureIndex: false);

@@ -48,6 +48,7 @@ public sealed class AzureSearchOptions
     internal void Validate()
     {
         if (Endpoint is null) throw new ArgumentException("AzureSearchOptions.Endpoint is required.");
+        if (Endpoint.Scheme != Uri.UriSchemeHttps) throw new ArgumentException($"AzureSearchOptions.Endpoint must be https (Azure.Search.Documents refuses {Endpoint.Scheme}).");
         if (string.IsNullOrWhiteSpace(IndexName)) throw new ArgumentException("AzureSearchOptions.IndexName is required.");
         if (ApiKey is null && Credential is null) throw new ArgumentException("AzureSearchOptions needs an ApiKey or a Credential.");
         if (VectorDimensions is < 2 or > 3072) throw new ArgumentException("AzureSearchOptions.VectorDimensions must be 2..3072.");
