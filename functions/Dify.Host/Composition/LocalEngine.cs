@@ -100,6 +100,20 @@ public sealed class LocalEngine : IAsyncDisposable
         return await Runtime.ResumeUnfinishedAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The local blob trigger: files landing at <c>{data}/documents/{dataset_id}/{path}</c> are ingested within
+    /// seconds, deleted files are removed from the index (the Functions app calls the same pipeline from a blob trigger).
+    /// </summary>
+    public async Task<string> WatchDocumentsAsync(ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var watcher = new Dify.Knowledge.Triggers.FolderWatcher(Ingestor,
+            new Dify.Knowledge.Triggers.FolderWatcherOptions { Root = DataDirectory }, loggers.CreateLogger<Dify.Knowledge.Triggers.FolderWatcher>());
+        Directory.CreateDirectory(watcher.DocumentsFolder);
+        await watcher.StartAsync(cancellationToken);
+        _owned.Add(watcher); // disposed in reverse order: stopped before the index it writes to
+        return watcher.DocumentsFolder;
+    }
+
     public async ValueTask DisposeAsync()
     {
         for (var i = _owned.Count - 1; i >= 0; i--) await _owned[i].DisposeAsync();

@@ -86,6 +86,7 @@ public sealed class DifyWebHost : IAsyncDisposable
             services.Database = await SqliteApiDatabase.OpenAsync(data, cancellationToken);
             var apps = await app.Services.GetRequiredService<AppRegistry>().LoadAllAsync(cancellationToken);
             var resumed = await services.Engine.ResumeAsync(cancellationToken);
+            await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
             await app.StartAsync(cancellationToken);
             app.Services.GetRequiredService<ILogger<DifyWebHost>>().LogInformation(
                 "Serving {AppCount} apps on {Address} from {DataDirectory}; resumed {ResumedRuns} runs", apps, host.BaseAddress, data, resumed);
