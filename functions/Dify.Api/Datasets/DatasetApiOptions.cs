@@ -5,7 +5,7 @@ public sealed class DatasetApiOptions
 {
     public const string SectionName = "Datasets";
 
-    /// <summary>Documents ingested at once in the background. Default 2.</summary>
+    /// <summary>Documents ingested at once in the background. Default 2; 0 pauses ingestion (documents stay queued, and are taken up by the next start with workers).</summary>
     public int MaxConcurrentIngestions { get; set; } = 2;
 
     /// <summary>Largest uploaded file (Dify's UPLOAD_FILE_SIZE_LIMIT, 15 MB); beyond it 413 file_too_large.</summary>

@@ -61,7 +61,7 @@ public sealed partial class DocumentIndexingQueue(
         {
             LogRequeueFailed(logger, e);
         }
-        var workers = Enumerable.Range(0, Math.Max(1, options.Value.MaxConcurrentIngestions)).Select(_ => WorkAsync(stoppingToken));
+        var workers = Enumerable.Range(0, Math.Max(0, options.Value.MaxConcurrentIngestions)).Select(_ => WorkAsync(stoppingToken));
         await Task.WhenAll(workers);
     }
 

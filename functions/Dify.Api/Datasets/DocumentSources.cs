@@ -51,11 +51,9 @@ public sealed class DocumentSources(DatasetApiBackend backend)
         }
     }
 
-    /// <summary>Ids come from routes: keep them to one safe path segment.</summary>
-    private static string Safe(string id)
-    {
-        if (id.Length == 0 || id.Length > 128 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-            throw new ArgumentException("Invalid id.", nameof(id));
-        return id;
-    }
+    /// <summary>One safe path segment per id: API ids (GUIDs) as they are, other ids (CLI-ingested paths) by their hash.</summary>
+    private static string Safe(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? id
+            : "h" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
 }

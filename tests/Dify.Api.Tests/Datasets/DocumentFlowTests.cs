@@ -242,4 +242,19 @@ public sealed class DocumentFlowTests
         Assert.Equal(2, segments.Count);
         DatasetClient.AssertKeys(segments[0]!["child_chunks"]![0], "id", "segment_id", "content", "position", "word_count", "type", "created_at", "updated_at");
     }
+
+    [Fact]
+    public async Task Economy_datasets_are_searched_by_keywords_only()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var client = await DatasetClient.CreateAsync(api);
+        var datasetId = await client.CreateDatasetAsync("Cheap", "economy");
+        await client.AddTextAsync(datasetId, "science", Text, ParagraphRule());
+        var dataset = await client.JsonAsync(HttpMethod.Get, $"datasets/{datasetId}");
+        Assert.Equal("economy", dataset["indexing_technique"]!.GetValue<string>());
+        Assert.Null(dataset["embedding_model"]);
+        // semantic_search asked for, keyword search done: only chunks sharing a word come back.
+        var records = await client.RetrieveAsync(datasetId, "sourdough yeast", new JsonObject { ["search_method"] = "semantic_search", ["top_k"] = 5 });
+        Assert.Equal(Sourdough, Assert.Single(records)!["segment"]!["content"]!.GetValue<string>());
+    }
 }
