@@ -77,6 +77,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         app.UseCors();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.MapDifyApi();
+        app.MapDifyDatasetApi();
 
         var host = new DifyWebHost(app, services, data, adminKey);
         try
@@ -122,6 +123,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         // Suggested questions ask the same configured models the LLM nodes use.
         s.AddDifyModels(configuration.GetSection(ModelsOptions.SectionName));
         s.AddDifyApi(configuration);
+        s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory); });
         s.PostConfigure<AdminOptions>(o => o.ApiKey = adminKey);
         // Browser chat UIs call the Service API from other origins, as they may with Dify.
         s.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));

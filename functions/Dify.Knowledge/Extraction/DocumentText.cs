@@ -27,6 +27,15 @@ public static class DocumentText
         ".pdf", ".doc", ".ppt", ".pptx", ".xls", ".xlsx", ".epub", ".odt", ".msg", ".rtf",
     };
 
+    /// <summary>True when <see cref="OpenAsync"/> can read a file of this name (by extension; none means plain text).</summary>
+    public static bool IsSupported(string name)
+    {
+        var extension = Path.GetExtension(name);
+        return extension.Length == 0 || PlainText.Contains(extension)
+            || extension.Equals(".html", StringComparison.OrdinalIgnoreCase) || extension.Equals(".htm", StringComparison.OrdinalIgnoreCase)
+            || extension.Equals(".docx", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>A reader over the document's text. The stream is read lazily for plain text (the caller disposes the reader).</summary>
     public static async Task<TextReader> OpenAsync(string name, Stream content, long maxConvertedBytes, CancellationToken cancellationToken)
     {

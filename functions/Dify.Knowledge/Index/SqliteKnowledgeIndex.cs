@@ -340,6 +340,9 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         if (_views.TryGetValue(datasetId, out var view)) view.RemoveDocument(documentId);
     }
 
+    /// <summary>Drops the dataset's search view (it reloads on next use): after edits the view cannot apply in place.</summary>
+    internal void Forget(string datasetId) => _views.TryRemove(datasetId, out _);
+
     private sealed record SearchPlan(DatasetRecord Dataset, SearchMethod Method, DatasetVectors View)
     {
         public bool NeedsVector(RetrievalWeights? rerank) =>

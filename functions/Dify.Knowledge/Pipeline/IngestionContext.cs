@@ -15,6 +15,9 @@ internal sealed class IngestionContext(DatasetRecord dataset, string documentId,
     public DocumentChunker Chunker { get; } = chunker;
     public Stream? Source { get; } = source;
 
+    /// <summary>The file name whose extension says how to read <see cref="Source"/> (default: <see cref="Name"/>).</summary>
+    public string? SourceName { get; init; }
+
     /// <summary>Known up front for seekable sources; otherwise computed while the text is read.</summary>
     public string? SourceHash { get; set; }
     public HashingStream? Hasher { get; set; }

@@ -39,9 +39,17 @@ public sealed class KnowledgeIngestor
         Documents = new DocumentStore(database);
         _readSteps = [new ParseStep(_options), new CleanStep(), new SplitStep(database, _options)];
         _indexStep = new IndexStep(database, index, embeddings, _options, _logger);
+        Attributes = new KnowledgeAttributes(database);
+        Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync);
     }
 
     public DocumentStore Documents { get; }
+
+    /// <summary>What the Knowledge API keeps beside datasets and documents.</summary>
+    public KnowledgeAttributes Attributes { get; }
+
+    /// <summary>Segment (chunk) reads and edits of ingested documents.</summary>
+    public SegmentStore Segments { get; }
 
     public DatasetStore Datasets => _index.Datasets;
 
@@ -52,7 +60,8 @@ public sealed class KnowledgeIngestor
     /// document then stays at its last step, and the next call or <see cref="ResumeAsync"/> continues it).
     /// </summary>
     public async Task<DocumentRecord> IngestAsync(
-        string datasetId, string documentId, string name, Stream content, ProcessRule rule, CancellationToken cancellationToken, JsonObject? metadata = null)
+        string datasetId, string documentId, string name, Stream content, ProcessRule rule, CancellationToken cancellationToken, JsonObject? metadata = null,
+        string? sourceName = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         var dataset = await Datasets.GetAsync(datasetId, cancellationToken).ConfigureAwait(false)
@@ -86,13 +95,69 @@ public sealed class KnowledgeIngestor
                 }, cancellationToken).ConfigureAwait(false);
                 _index.ApplyRemoved(datasetId, documentId);
             }
-            var context = new IngestionContext(dataset, documentId, name, rule, chunker, content) { SourceHash = hash };
+            var context = new IngestionContext(dataset, documentId, name, rule, chunker, content) { SourceHash = hash, SourceName = sourceName };
             return await RunAsync(context, _readSteps, metadata, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Registers a document to be ingested later (e.g. by a background queue): its old chunks are removed and it waits,
+    /// with this name, rule and metadata, so it can be listed and polled before <see cref="IngestAsync"/> runs.
+    /// </summary>
+    public async Task<DocumentRecord> RegisterAsync(
+        string datasetId, string documentId, string name, ProcessRule rule, JsonObject? metadata, CancellationToken cancellationToken)
+    {
+        _ = await Datasets.GetAsync(datasetId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ArgumentException($"Dataset '{datasetId}' does not exist.", nameof(datasetId));
+        var ruleJson = ProcessRuleJson.Write(rule);
+        var gate = await GateAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                    await DocumentStore.BeginAsync(lease.Connection, datasetId, documentId, name, ruleJson, metadata, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                _index.ApplyRemoved(datasetId, documentId);
+            }
+            return (await Documents.GetAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false))!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Removes a dataset with its documents, chunks and attributes; false when it did not exist.</summary>
+    public async Task<bool> DeleteDatasetAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        if (await Datasets.GetAsync(datasetId, cancellationToken).ConfigureAwait(false) is null) return false;
+        foreach (var document in await Documents.ListAsync(datasetId, cancellationToken).ConfigureAwait(false))
+            await DeleteDocumentAsync(datasetId, document.Id, cancellationToken).ConfigureAwait(false);
+        await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
+        await lease.Connection.InTransactionAsync(async () =>
+        {
+            await using var command = lease.Connection.CreateCommand();
+            command.CommandText = "DELETE FROM attributes WHERE dataset_id = $dataset; DELETE FROM datasets WHERE id = $dataset;";
+            command.Parameters.AddWithValue("$dataset", datasetId);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        _index.Forget(datasetId);
+        return true;
+    }
+
+    /// <summary>Holds the document's gate (one writer per document); release the returned semaphore.</summary>
+    private async Task<SemaphoreSlim> GateAsync(string datasetId, string documentId, CancellationToken cancellationToken)
+    {
+        var gate = _documentGates.GetOrAdd((datasetId, documentId), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return gate;
     }
 
     /// <summary>Finishes a document whose indexing was interrupted (its segments are stored); null when there is nothing to resume.</summary>
@@ -140,7 +205,7 @@ public sealed class KnowledgeIngestor
             {
                 await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                 await using var command = lease.Connection.CreateCommand();
-                command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id";
+                command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id; DELETE FROM attributes WHERE dataset_id = $dataset AND document_id = $id;";
                 command.Parameters.AddWithValue("$dataset", datasetId);
                 command.Parameters.AddWithValue("$id", documentId);
                 deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

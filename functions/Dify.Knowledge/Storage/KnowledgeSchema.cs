@@ -6,7 +6,8 @@ namespace Dify.Knowledge.Storage;
 /// embeddings, appended in arrival order (random-keyed big rows would leave pages half empty) and found by
 /// (model, content hash), so equal
 /// content is embedded once per model whatever document it comes from. chunks_fts is an external-content FTS5 index
-/// over the searched chunks (BM25).
+/// over the searched chunks (BM25). attributes holds what the Knowledge API keeps beside a dataset (document_id '') or
+/// a document (Dify fields the engine does not use: permission, batch, position, data source...).
 /// </summary>
 internal static class KnowledgeSchema
 {
@@ -33,5 +34,7 @@ internal static class KnowledgeSchema
         CREATE TABLE IF NOT EXISTS embeddings(
             id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS embeddings_by_content ON embeddings(model, content_hash);
+        CREATE TABLE IF NOT EXISTS attributes(
+            dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(dataset_id, document_id));
         """;
 }

@@ -17,6 +17,6 @@ internal sealed class ParseStep(IngestionOptions options) : IIngestionStep
             context.Hasher = new HashingStream(source);
             input = context.Hasher;
         }
-        context.Text = await DocumentText.OpenAsync(context.Name, input, options.MaxConvertedBytes, cancellationToken).ConfigureAwait(false);
+        context.Text = await DocumentText.OpenAsync(context.SourceName ?? context.Name, input, options.MaxConvertedBytes, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,51 @@
+using Dify.Api.Auth;
+using Dify.Api.Console;
+using Dify.Api.Datasets;
+using Dify.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dify.Api;
+
+/// <summary>Registers and maps Dify's Knowledge (dataset) API: <c>/v1/datasets…</c> (dataset keys) and <c>/console/api/datasets/api-keys</c> (admin key).</summary>
+public static class DatasetApiExtensions
+{
+    /// <summary>The Knowledge API's services over <paramref name="backend"/> (resolved once, after the host has started its engine).</summary>
+    public static IServiceCollection AddDifyDatasetApi(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, DatasetApiBackend> backend)
+    {
+        services.AddOptions<DatasetApiOptions>().Bind(configuration.GetSection(DatasetApiOptions.SectionName));
+        services.AddSingleton(backend);
+        services.AddSingleton(sp => new SqliteDatasetKeyStore(sp.GetRequiredService<DatasetApiBackend>().ApiDatabase));
+        services.AddSingleton<DatasetKeyFilter>();
+        services.AddSingleton<DocumentSources>();
+        services.AddSingleton<DocumentIndexingQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<DocumentIndexingQueue>());
+        services.AddSingleton<DocumentSubmission>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDifyDatasetApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1");
+        v1.AddEndpointFilter(new Resolved<DatasetKeyFilter>());
+        DatasetEndpoints.Map(v1);
+        DocumentEndpoints.Map(v1);
+        SegmentEndpoints.Map(v1);
+        RetrieveEndpoints.Map(v1);
+
+        var console = endpoints.MapGroup("/console/api");
+        console.AddEndpointFilter(new Resolved<AdminKeyFilter>());
+        DatasetKeysEndpoints.Map(console);
+        return endpoints;
+    }
+
+    /// <summary>Resolves the filter from the request's services (they are singletons).</summary>
+    private sealed class Resolved<T> : IEndpointFilter where T : IEndpointFilter
+    {
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+            context.HttpContext.RequestServices.GetRequiredService<T>().InvokeAsync(context, next);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Dify.Knowledge.Datasets;
+using Dify.Knowledge.Pipeline;
+using Dify.Workflows.Knowledge;
+
+namespace Dify.Api.Datasets;
+
+/// <summary>Dify's Dataset object (dataset_detail_fields): what the engine keeps, Dify's defaults for the rest.</summary>
+internal static class DatasetJson
+{
+    public static JsonObject Write(DatasetRecord dataset, JsonObject? attributes, IReadOnlyList<DocumentRecord> documents)
+    {
+        var a = attributes ?? [];
+        var technique = a.ContainsKey("indexing_technique") ? a["indexing_technique"]?.GetValue<string>() : DatasetRecord.ToDify(dataset.IndexingTechnique);
+        var available = documents.Count(d => d.Status == DocumentStatus.Completed && d.Enabled);
+        var createdAt = a["created_at"]?.GetValue<long>() ?? 0;
+        return new JsonObject
+        {
+            ["id"] = dataset.Id,
+            ["name"] = dataset.Name,
+            ["description"] = dataset.Description ?? "",
+            ["provider"] = a["provider"]?.GetValue<string>() ?? "vendor",
+            ["permission"] = a["permission"]?.GetValue<string>() ?? "only_me",
+            ["data_source_type"] = documents.Count > 0 ? "upload_file" : null,
+            ["indexing_technique"] = technique,
+            ["app_count"] = 0,
+            ["document_count"] = documents.Count,
+            ["word_count"] = documents.Sum(d => d.WordCount),
+            ["created_by"] = a["created_by"]?.GetValue<string>() ?? "",
+            ["author_name"] = "",
+            ["created_at"] = createdAt,
+            ["updated_by"] = a["updated_by"]?.GetValue<string>(),
+            ["updated_at"] = a["updated_at"]?.GetValue<long>() ?? createdAt,
+            ["embedding_model"] = technique == "economy" ? null : dataset.EmbeddingModel,
+            ["embedding_model_provider"] = technique == "economy" ? null : dataset.EmbeddingProvider,
+            ["embedding_available"] = true,
+            ["retrieval_model_dict"] = RetrievalModel(dataset.RetrievalSettings, a["retrieval_model"] as JsonObject),
+            ["summary_index_setting"] = a["summary_index_setting"]?.DeepClone(),
+            ["tags"] = new JsonArray(),
+            ["doc_form"] = a["doc_form"]?.GetValue<string>(),
+            ["external_knowledge_info"] = new JsonObject
+            {
+                ["external_knowledge_id"] = null,
+                ["external_knowledge_api_id"] = null,
+                ["external_knowledge_api_name"] = null,
+                ["external_knowledge_api_endpoint"] = null,
+            },
+            ["external_retrieval_model"] = new JsonObject { ["top_k"] = 2, ["score_threshold"] = 0.0, ["score_threshold_enabled"] = false },
+            ["doc_metadata"] = new JsonArray(),
+            ["built_in_field_enabled"] = false,
+            ["pipeline_id"] = null,
+            ["runtime_mode"] = "general",
+            ["chunk_structure"] = null,
+            ["icon_info"] = null,
+            ["is_published"] = false,
+            ["total_documents"] = documents.Count,
+            ["total_available_documents"] = available,
+            ["enable_api"] = true,
+            ["is_multimodal"] = false,
+        };
+    }
+
+    /// <summary>retrieval_model_dict: the settings in force, over what the client last sent (reranking fields echo it).</summary>
+    public static JsonObject RetrievalModel(DatasetRetrievalSettings settings, JsonObject? given)
+    {
+        var json = given?.DeepClone() as JsonObject ?? [];
+        json["search_method"] = settings.SearchMethod.ToDify();
+        json["top_k"] = settings.TopK;
+        json["score_threshold_enabled"] = settings.ScoreThreshold is not null;
+        json["score_threshold"] = settings.ScoreThreshold ?? (given?["score_threshold"] is JsonValue t && t.TryGetValue<double>(out var v) ? v : 0.0);
+        json["reranking_enable"] ??= false;
+        json["reranking_mode"] ??= null;
+        json["reranking_model"] ??= new JsonObject { ["reranking_provider_name"] = "", ["reranking_model_name"] = "" };
+        if (settings.Weights is { } w)
+        {
+            json["weights"] = new JsonObject
+            {
+                ["weight_type"] = given?["weights"]?["weight_type"]?.DeepClone() ?? "customized",
+                ["vector_setting"] = new JsonObject { ["vector_weight"] = w.VectorWeight, ["embedding_provider_name"] = "", ["embedding_model_name"] = "" },
+                ["keyword_setting"] = new JsonObject { ["keyword_weight"] = w.KeywordWeight },
+            };
+        }
+        else json["weights"] ??= null;
+        return json;
+    }
+}

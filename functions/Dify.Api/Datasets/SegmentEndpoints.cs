@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Dify.Api.Errors;
+using Dify.Api.Http;
+using Dify.Knowledge.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Dify.Api.Datasets;
+
+/// <summary>Segments of a document: list, add, get, update (content, enabled), delete.</summary>
+internal static class SegmentEndpoints
+{
+    private const string Route = "/datasets/{datasetId}/documents/{documentId}/segments";
+
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapGet(Route, ListAsync);
+        v1.MapPost(Route, AddAsync);
+        v1.MapGet(Route + "/{segmentId}", GetAsync);
+        v1.MapPost(Route + "/{segmentId}", UpdateAsync);
+        v1.MapPatch(Route + "/{segmentId}", UpdateAsync);
+        v1.MapDelete(Route + "/{segmentId}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, string documentId, DatasetApiBackend backend)
+    {
+        var ct = http.RequestAborted;
+        var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var (page, limit) = JsonArgs.Paging(http.Request);
+        var keyword = RequestArgs.Query(http.Request, "keyword");
+        var statuses = http.Request.Query["status"].Concat(http.Request.Query["status[]"]).Where(s => !string.IsNullOrEmpty(s)).ToHashSet();
+        var all = (await backend.Ingestor.Segments.ListAsync(datasetId, documentId, ct))
+            .Where(s => keyword is null || s.Content.Contains(keyword, StringComparison.OrdinalIgnoreCase))
+            .Where(s => statuses.Count == 0 || statuses.Contains(s.Indexed ? "completed" : "indexing"))
+            .ToList();
+        var createdBy = attributes["created_by"]?.GetValue<string>();
+        var json = JsonArgs.Page(all, page, limit, s => SegmentJson.Write(s, document, createdBy));
+        json["doc_form"] = DocForm(attributes);
+        return ApiJson.Result(json);
+    }
+
+    private static async Task<IResult> AddAsync(HttpContext http, string datasetId, string documentId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    {
+        var ct = http.RequestAborted;
+        var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
+        var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var contents = new List<string>();
+        foreach (var item in JsonArgs.Array(body, "segments") ?? throw ApiErrors.InvalidParam("segments is required"))
+        {
+            if (item is not JsonObject segment) throw ApiErrors.InvalidParam("segments must be a list of objects");
+            var content = JsonArgs.String(segment, "content");
+            if (string.IsNullOrWhiteSpace(content)) throw ApiErrors.InvalidParam("Content is empty");
+            contents.Add(content);
+        }
+        if (contents.Count == 0) throw ApiErrors.InvalidParam("segments is required");
+        if (!document.Enabled) throw new ApiException(403, "forbidden", "Document is disabled.");
+        if (document.Status != DocumentStatus.Completed) throw ApiErrors.NotFound("Document is not completed.");
+        var added = await Edit(() => backend.Ingestor.Segments.AddAsync(datasetId, documentId, contents, ct));
+        document = (await backend.Ingestor.Documents.GetAsync(datasetId, documentId, ct))!;
+        var createdBy = attributes["created_by"]?.GetValue<string>();
+        var data = new JsonArray();
+        foreach (var s in added) data.Add(SegmentJson.Write(s, document, createdBy));
+        return ApiJson.Result(new JsonObject { ["data"] = data, ["doc_form"] = DocForm(attributes) });
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string datasetId, string documentId, string segmentId, DatasetApiBackend backend)
+    {
+        var ct = http.RequestAborted;
+        var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var segment = await backend.Ingestor.Segments.GetAsync(datasetId, documentId, segmentId, ct) ?? throw DatasetErrors.SegmentNotFound();
+        return ApiJson.Result(new JsonObject
+        {
+            ["data"] = SegmentJson.Write(segment, document, attributes["created_by"]?.GetValue<string>()),
+            ["doc_form"] = DocForm(attributes),
+        });
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        HttpContext http, string datasetId, string documentId, string segmentId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    {
+        var ct = http.RequestAborted;
+        var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
+        var (_, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var segment = JsonArgs.Object(body, "segment") ?? throw ApiErrors.InvalidParam("segment is required");
+        var content = JsonArgs.String(segment, "content");
+        if (content is not null && string.IsNullOrWhiteSpace(content)) throw ApiErrors.InvalidParam("Content is empty");
+        var enabled = JsonArgs.Bool(segment, "enabled");
+        if (await backend.Ingestor.Segments.GetAsync(datasetId, documentId, segmentId, ct) is null) throw DatasetErrors.SegmentNotFound();
+        var updated = await Edit(() => backend.Ingestor.Segments.UpdateAsync(datasetId, documentId, segmentId, content, enabled, ct))
+                      ?? throw DatasetErrors.SegmentNotFound();
+        var document = (await backend.Ingestor.Documents.GetAsync(datasetId, documentId, ct))!;
+        return ApiJson.Result(new JsonObject
+        {
+            ["data"] = SegmentJson.Write(updated, document, attributes["created_by"]?.GetValue<string>()),
+            ["doc_form"] = DocForm(attributes),
+        });
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, string datasetId, string documentId, string segmentId, DatasetApiBackend backend)
+    {
+        var ct = http.RequestAborted;
+        _ = await DocumentAsync(backend, datasetId, documentId, ct);
+        return await backend.Ingestor.Segments.DeleteAsync(datasetId, documentId, segmentId, ct) ? Results.NoContent() : throw DatasetErrors.SegmentNotFound();
+    }
+
+    private static async Task<(DocumentRecord, JsonObject)> DocumentAsync(DatasetApiBackend backend, string datasetId, string documentId, CancellationToken ct)
+    {
+        _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
+        return await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
+    }
+
+    /// <summary>Edits need a completed document (Dify answers 404 "Document is not completed.").</summary>
+    private static async Task<T> Edit<T>(Func<Task<T>> edit)
+    {
+        try
+        {
+            return await edit();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw ApiErrors.NotFound(e.Message);
+        }
+        catch (ArgumentException)
+        {
+            throw DatasetErrors.DocumentNotFound();
+        }
+    }
+
+    private static string DocForm(JsonObject attributes) => attributes["doc_form"]?.GetValue<string>() ?? "text_model";
+}

@@ -1,0 +1,11 @@
+namespace Dify.Knowledge.Pipeline;
+
+/// <summary>
+/// A segment of a document as stored: for parent-child documents the parent, with its child chunks. <see cref="Indexed"/>
+/// is false while its vectors and full-text entries are pending; <see cref="Hash"/> is the SHA-256 of the content (hex).
+/// </summary>
+public sealed record SegmentRecord(
+    string Id, string DocumentId, int Position, string Content, string Hash, bool Indexed, bool Enabled, IReadOnlyList<ChildChunkRecord> ChildChunks);
+
+/// <summary>A child chunk of a parent-child segment (what is embedded and searched).</summary>
+public sealed record ChildChunkRecord(string Id, int Position, string Content, string Hash, bool Indexed);
