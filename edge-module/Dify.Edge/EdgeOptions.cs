@@ -29,5 +29,23 @@ public sealed class EdgeOptions
     /// <summary>Runs of templates executing at once (input-triggered); further inputs wait.</summary>
     public int MaxConcurrentRuns { get; set; } = 2;
 
+    /// <summary>
+    /// Development: a device or module connection string (<c>HostName=..;DeviceId=..;ModuleId=..;SharedAccessKey=..[;GatewayHostName=..]</c>).
+    /// Takes precedence over the IoT Edge environment (<c>IOTEDGE_*</c>); with neither the module runs offline-only.
+    /// </summary>
+    public string? HubConnectionString { get; set; }
+
+    /// <summary>MQTT port of the hub or gateway; default 8883 with TLS, 1883 without.</summary>
+    public int? HubPort { get; set; }
+
+    /// <summary>TLS to the hub or gateway (default true); false for a plain local broker such as mosquitto.</summary>
+    public bool HubUseTls { get; set; } = true;
+
+    /// <summary>Most events the offline queue (<c>{data}/queue/events.db</c>) keeps; past it the oldest are dropped and counted.</summary>
+    public long QueueMaxEvents { get; set; } = 100_000;
+
+    /// <summary>Most bytes the offline queue keeps; past it the oldest events are dropped and counted.</summary>
+    public long QueueMaxBytes { get; set; } = 256L * 1024 * 1024;
+
     public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } m ? Path.GetFullPath(m) : Path.Combine(Path.GetFullPath(DataDirectory), "models");
 }

@@ -29,6 +29,7 @@ public sealed class HubLink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Func<DirectMethodRequest, CancellationToken, Task<DirectMethodResponse>>? _defaultMethod;
     private Func<DesiredPropertiesPatch, CancellationToken, Task>? _desiredHandler;
+    private Func<ModuleInputMessage, CancellationToken, Task>? _inputHandler;
     private long _requestIds;
     private Task _loops = Task.CompletedTask;
     private int _started;
@@ -73,6 +74,29 @@ public sealed class HubLink : IAsyncDisposable
     public void SetDefaultMethodHandler(Func<DirectMethodRequest, CancellationToken, Task<DirectMethodResponse>> handler) =>
         _defaultMethod = handler ?? throw new ArgumentNullException(nameof(handler));
 
+    /// <summary>
+    /// Handler for messages routed to the module's inputs (module identities only). It runs in the MQTT dispatch, one
+    /// message at a time, and the message is acknowledged (QoS 1) only when it returns: edgeHub re-delivers a message
+    /// whose handler did not finish (crash, disconnect), so a handler that makes its work durable before returning gets
+    /// at-least-once input. A handler that throws still acknowledges (the message is logged and dropped). The input
+    /// subscription is made when the handler is set (before or after <see cref="StartAsync"/>).
+    /// </summary>
+    public void SetInputMessageHandler(Func<ModuleInputMessage, CancellationToken, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (_options.ModuleId is null)
+        {
+            throw new InvalidOperationException("Input messages exist for module identities only (the connection has no ModuleId).");
+        }
+        var first = Interlocked.Exchange(ref _inputHandler, handler) is null;
+        if (first && Volatile.Read(ref _started) != 0)
+        {
+            _mqtt.AddSubscriptions([InputSubscription]);
+        }
+    }
+
+    private MqttSubscription InputSubscription => new(HubTopics.InputMessages(_options.DeviceId, _options.ModuleId!), MqttQos.AtLeastOnce);
+
     /// <summary>Starts connecting, subscribing and draining in the background; returns at once.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -80,12 +104,17 @@ public sealed class HubLink : IAsyncDisposable
         {
             throw new InvalidOperationException("The hub link is already started.");
         }
-        _mqtt.AddSubscriptions(
+        List<MqttSubscription> subscriptions =
         [
             new MqttSubscription(HubTopics.TwinResponses, MqttQos.AtMostOnce),
             new MqttSubscription(HubTopics.DesiredPatches, MqttQos.AtLeastOnce),
             new MqttSubscription(HubTopics.MethodRequests, MqttQos.AtMostOnce),
-        ]);
+        ];
+        if (Volatile.Read(ref _inputHandler) is not null)
+        {
+            subscriptions.Add(InputSubscription);
+        }
+        _mqtt.AddSubscriptions(subscriptions);
         await _mqtt.StartAsync(cancellationToken).ConfigureAwait(false);
         var stop = _stop.Token;
         _loops = Task.WhenAll(
@@ -207,7 +236,16 @@ public sealed class HubLink : IAsyncDisposable
     private Task OnMessageAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         var topic = message.Topic;
-        if (HubTopics.TryParseTwinResponse(topic, out var status, out var rid, out var version))
+        if (HubTopics.TryParseInputMessage(topic, _options.DeviceId, _options.ModuleId, out var inputName, out var inputProperties))
+        {
+            if (Volatile.Read(ref _inputHandler) is { } inputHandler)
+            {
+                // Awaited in the dispatch: the PUBACK goes out after the handler (see SetInputMessageHandler).
+                return inputHandler(new ModuleInputMessage(inputName, inputProperties, message.Payload), cancellationToken);
+            }
+            _logger.LogWarning("Input message on {Input} arrived without an input handler; dropped", inputName);
+        }
+        else if (HubTopics.TryParseTwinResponse(topic, out var status, out var rid, out var version))
         {
             if (_twinRequests.TryGetValue(rid, out var pending))
             {

@@ -11,6 +11,12 @@ public sealed record DesiredPropertiesPatch(JsonElement Patch, long? Version);
 /// <summary>A direct method call; <see cref="Payload"/> is the request's JSON body (may be empty).</summary>
 public sealed record DirectMethodRequest(string Name, ReadOnlyMemory<byte> Payload);
 
+/// <summary>
+/// A message routed to one of the module's inputs (edgeHub route <c>INTO BrokeredEndpoint("/modules/{m}/inputs/{name}")</c>).
+/// <see cref="Properties"/> holds the application and system properties of the topic's property bag (e.g. <c>$.ct</c>).
+/// </summary>
+public sealed record ModuleInputMessage(string InputName, IReadOnlyDictionary<string, string> Properties, ReadOnlyMemory<byte> Payload);
+
 /// <summary>The answer to a direct method: an HTTP-like status and an optional JSON body.</summary>
 public sealed record DirectMethodResponse(int Status, ReadOnlyMemory<byte> Payload = default);
 

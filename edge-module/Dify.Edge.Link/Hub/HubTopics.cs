@@ -18,6 +18,9 @@ internal static class HubTopics
             ? $"devices/{deviceId}/messages/events/{propertyBag}"
             : $"devices/{deviceId}/modules/{moduleId}/messages/events/{propertyBag}";
 
+    /// <summary>Messages routed to the module's inputs by edgeHub: <c>devices/{d}/modules/{m}/inputs/{input}/{propertyBag}</c>.</summary>
+    public static string InputMessages(string deviceId, string moduleId) => $"devices/{deviceId}/modules/{moduleId}/inputs/#";
+
     public static string TwinGet(string rid) => $"$iothub/twin/GET/?$rid={rid}";
 
     public static string ReportedPatch(string rid) => $"$iothub/twin/PATCH/properties/reported/?$rid={rid}";
@@ -65,6 +68,27 @@ internal static class HubTopics
         }
         name = Uri.UnescapeDataString(path);
         rid = r;
+        return true;
+    }
+
+    /// <summary><c>devices/{d}/modules/{m}/inputs/{input}/{propertyBag}</c> (the property bag may be empty).</summary>
+    public static bool TryParseInputMessage(string topic, string deviceId, string? moduleId, out string inputName, out IReadOnlyDictionary<string, string> properties)
+    {
+        inputName = "";
+        properties = new Dictionary<string, string>();
+        var prefix = $"devices/{deviceId}/modules/{moduleId}/inputs/";
+        if (moduleId is null || !topic.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = topic[prefix.Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        inputName = Uri.UnescapeDataString(slash < 0 ? rest : rest[..slash]);
+        if (inputName.Length == 0)
+        {
+            return false;
+        }
+        properties = slash < 0 ? new Dictionary<string, string>() : PropertyBag.Decode(rest[(slash + 1)..]);
         return true;
     }
 

@@ -11,7 +11,7 @@ namespace Dify.Edge.Inputs;
 /// rename into place; names starting with '.' or ending in .tmp are ignored). Each file starts one run of every enabled
 /// template and is deleted once those runs are durable (at least once: a crash in between starts them again).
 /// </summary>
-public sealed class FolderInputWatcher(IOptions<EdgeOptions> options, TemplateStore templates, TemplateRunner runner, ModuleReady ready, ILogger<FolderInputWatcher> logger) : BackgroundService
+public sealed class FolderInputWatcher(IOptions<EdgeOptions> options, InputDispatcher dispatcher, ModuleReady ready, ILogger<FolderInputWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +32,6 @@ public sealed class FolderInputWatcher(IOptions<EdgeOptions> options, TemplateSt
         {
             foreach (var file in Directory.EnumerateFiles(directory).Where(IsInput).Order(StringComparer.Ordinal).ToList())
             {
-                while (runner.InFlight >= Math.Max(1, edge.MaxConcurrentRuns)) await Task.Delay(10, stoppingToken).ConfigureAwait(false);
                 await ProcessAsync(file, rejected, edge.MaxInputBytes, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -52,14 +51,8 @@ public sealed class FolderInputWatcher(IOptions<EdgeOptions> options, TemplateSt
         {
             if (new FileInfo(file).Length > maxBytes) throw new InvalidDataException($"larger than {maxBytes} bytes");
             var inputs = InputFiles.ToInputs(name, await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
-            var enabled = templates.Active.Values.Where(t => t.Enabled).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
-            foreach (var template in enabled)
-            {
-                await runner.StartAsync(template.Id, (System.Text.Json.Nodes.JsonObject)inputs.DeepClone(), cancellationToken).ConfigureAwait(false);
-            }
-
+            await dispatcher.StartRunsAsync(inputs, "file " + name, cancellationToken).ConfigureAwait(false);
             File.Delete(file);
-            logger.LogDebug("Input {File} started {Runs} runs", name, enabled.Count);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or Dify.Workflows.Nodes.Start.InputValidationException)
         {

@@ -191,6 +191,58 @@ public sealed class HubLinkTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("boom", Encoding.UTF8.GetString(failed.Payload.Span), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Input_messages_reach_the_handler_and_are_acknowledged_only_after_it_returns()
+    {
+        var link = await StartLinkAsync();
+        var inputs = System.Threading.Channels.Channel.CreateUnbounded<ModuleInputMessage>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        link.SetInputMessageHandler(async (message, ct) =>
+        {
+            await inputs.Writer.WriteAsync(message, ct);
+            if (message.Properties.GetValueOrDefault("hold") == "yes") await release.Task.WaitAsync(ct);
+        });
+        // The subscription is made in the background once the handler is set: publish until the first arrives.
+        var topic = $"devices/{Device}/modules/{Module}/inputs/frames/$.ct=application%2Fjson&line=3";
+        ModuleInputMessage? first = null;
+        for (var i = 0; i < 100 && first is null; i++)
+        {
+            await _hub.PublishAsync(topic, "{\"n\":1}", Timeout());
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                first = await inputs.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        Assert.NotNull(first);
+        Assert.Equal("frames", first.InputName);
+        Assert.Equal("application/json", first.Properties["$.ct"]);
+        Assert.Equal("3", first.Properties["line"]);
+        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(first.Payload.Span));
+        while (inputs.Reader.TryRead(out _))
+        {
+        }
+
+        // A message whose handler never finished is not acknowledged: the broker re-delivers it to the next session.
+        await _hub.PublishAsync($"devices/{Device}/modules/{Module}/inputs/frames/hold=yes", "held", Timeout());
+        var held = await inputs.Reader.ReadAsync(Timeout());
+        Assert.Equal("held", Encoding.UTF8.GetString(held.Payload.Span));
+        _cleanup.Remove(link);
+        await link.DisposeAsync();
+
+        var again = await StartLinkAsync();
+        var redelivered = new TaskCompletionSource<ModuleInputMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        again.SetInputMessageHandler((message, _) =>
+        {
+            if (Encoding.UTF8.GetString(message.Payload.Span) == "held") redelivered.TrySetResult(message);
+            return Task.CompletedTask;
+        });
+        Assert.Equal("yes", (await redelivered.Task.WaitAsync(Timeout())).Properties["hold"]);
+    }
+
     private static string Rid(string topic) => PropertyBag.Decode(topic[(topic.IndexOf('?', StringComparison.Ordinal) + 1)..])["$rid"];
 
     private static string IndependentToken(string resource, long expiry)

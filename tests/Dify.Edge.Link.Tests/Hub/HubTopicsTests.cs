@@ -34,5 +34,21 @@ public sealed class HubTopicsTests
         Assert.Equal("$iothub/methods/res/200/?$rid=ab", HubTopics.MethodResponse(200, "ab"));
         Assert.Equal("devices/d/modules/m/messages/events/a=1", HubTopics.Telemetry("d", "m", "a=1"));
         Assert.Equal("devices/d/messages/events/", HubTopics.Telemetry("d", null, ""));
+        }
+
+    [Fact]
+    public void Module_input_topics_parse_with_their_property_bag()
+    {
+        Assert.Equal("devices/d/modules/m/inputs/#", HubTopics.InputMessages("d", "m"));
+        Assert.True(HubTopics.TryParseInputMessage("devices/d/modules/m/inputs/frames/$.ct=application%2Fjson&$.cmid=camera&line=3", "d", "m", out var input, out var properties));
+        Assert.Equal("frames", input);
+        Assert.Equal("application/json", properties["$.ct"]);
+        Assert.Equal("camera", properties["$.cmid"]);
+        Assert.Equal("3", properties["line"]);
+        Assert.True(HubTopics.TryParseInputMessage("devices/d/modules/m/inputs/frames", "d", "m", out input, out properties));
+        Assert.Equal(("frames", 0), (input, properties.Count));
+        Assert.False(HubTopics.TryParseInputMessage("devices/d/modules/other/inputs/frames/", "d", "m", out _, out _));
+        Assert.False(HubTopics.TryParseInputMessage("devices/d/modules/m/inputs//", "d", "m", out _, out _));
+        Assert.False(HubTopics.TryParseInputMessage("devices/d/modules/m/inputs/frames/", "d", null, out _, out _));
     }
 }
