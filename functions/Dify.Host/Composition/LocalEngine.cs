@@ -38,7 +38,11 @@ public sealed class LocalEngine : IAsyncDisposable
         var data = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(data);
         var events = await SqliteRunEventLog.OpenAsync(new SqliteDatabase(Path.Combine(data, "events.db")), loggers.CreateLogger<SqliteRunEventLog>(), cancellationToken);
-        var sink = extraSink is null ? (IRunEventSink)new RunEventLogSink(events) : new CompositeRunEventSink(new RunEventLogSink(events), extraSink);
+        var tracerProvider = Tracing.Create(configuration);
+        IRunEventSink[] sinks = extraSink is null
+            ? [new RunEventLogSink(events), new TracingRunEventSink()]
+            : [new RunEventLogSink(events), new TracingRunEventSink(), extraSink];
+        var sink = new CompositeRunEventSink(sinks);
 
         var adapters = await LocalAdapters.CreateAsync(data, configuration, loggers, cancellationToken);
         var registry = new NodeExecutorRegistry(adapters.Executors);
@@ -68,6 +72,7 @@ public sealed class LocalEngine : IAsyncDisposable
             Knowledge = adapters.Knowledge,
             Ingestor = adapters.Ingestor,
         };
+        if (tracerProvider is not null) engine._owned.Add(new DisposableAdapter(tracerProvider)); // disposed last: flushes spans
         engine._owned.Add(runtime);
         engine._owned.Add(events);
         engine._owned.Add(adapters);
@@ -112,6 +117,15 @@ public sealed class LocalEngine : IAsyncDisposable
         await watcher.StartAsync(cancellationToken);
         _owned.Add(watcher); // disposed in reverse order: stopped before the index it writes to
         return watcher.DocumentsFolder;
+    }
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     public async ValueTask DisposeAsync()
