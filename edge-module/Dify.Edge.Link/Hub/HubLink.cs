@@ -89,10 +89,27 @@ public sealed class HubLink : IAsyncDisposable
             throw new InvalidOperationException("Input messages exist for module identities only (the connection has no ModuleId).");
         }
         var first = Interlocked.Exchange(ref _inputHandler, handler) is null;
+        _inputHandlerSet.TrySetResult();
         if (first && Volatile.Read(ref _started) != 0)
         {
             _mqtt.AddSubscriptions([InputSubscription]);
         }
+    }
+
+    private readonly TaskCompletionSource _inputHandlerSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task DeliverWhenHandlerSetAsync(ModuleInputMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inputHandlerSet.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Input message on {Input} arrived without an input handler; dropped", message.InputName);
+            return;
+        }
+        await Volatile.Read(ref _inputHandler)!(message, cancellationToken).ConfigureAwait(false);
     }
 
     private MqttSubscription InputSubscription => new(HubTopics.InputMessages(_options.DeviceId, _options.ModuleId!), MqttQos.AtLeastOnce);
@@ -243,7 +260,9 @@ public sealed class HubLink : IAsyncDisposable
                 // Awaited in the dispatch: the PUBACK goes out after the handler (see SetInputMessageHandler).
                 return inputHandler(new ModuleInputMessage(inputName, inputProperties, message.Payload), cancellationToken);
             }
-            _logger.LogWarning("Input message on {Input} arrived without an input handler; dropped", inputName);
+            // A persistent session re-delivers held messages as soon as it connects, possibly before the
+            // handler is set: wait for it a little rather than drop (and acknowledge) the message.
+            return DeliverWhenHandlerSetAsync(new ModuleInputMessage(inputName, inputProperties, message.Payload), cancellationToken);
         }
         else if (HubTopics.TryParseTwinResponse(topic, out var status, out var rid, out var version))
         {
