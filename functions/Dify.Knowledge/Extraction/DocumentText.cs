@@ -1,6 +1,6 @@
 using System.Text;
+using Dify.Workflows.Nodes.DocumentExtractor;
 using DocumentFormat.OpenXml.Packaging;
-using HtmlAgilityPack;
 
 namespace Dify.Knowledge.Extraction;
 
@@ -10,8 +10,8 @@ public sealed class UnsupportedDocumentException(string message) : Exception(mes
 /// <summary>
 /// Opens a document's text by file extension. Plain-text formats stream (any size, BOM-detected, UTF-8 default);
 /// HTML and DOCX are read whole (up to a limit) and converted. PDF and the other binary office formats are not
-/// supported here (no PDF library is available in this build). This duplicates a little of the workflow engine's
-/// document-extractor, whose extractors are internal to Dify.Workflows.
+/// supported here (no PDF library is available in this build). HTML and DOCX use the workflow engine's
+/// document-extractor code, so a document reads the same in a workflow and in a dataset.
 /// </summary>
 public static class DocumentText
 {
@@ -53,23 +53,14 @@ public static class DocumentText
         throw new UnsupportedDocumentException($"Unsupported file type: {extension} (file '{name}').");
     }
 
-    private static string Html(byte[] bytes)
-    {
-        var html = new HtmlDocument();
-        using (var stream = new MemoryStream(bytes)) html.Load(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        foreach (var node in html.DocumentNode.SelectNodes("//script|//style|//noscript")?.ToList() ?? []) node.Remove();
-        return HtmlEntity.DeEntitize(html.DocumentNode.InnerText);
-    }
+    // The document-extractor node's extractors, so a document reads the same in a workflow and in a dataset.
+    private static string Html(byte[] bytes) => HtmlText.Extract(bytes);
 
     private static string Docx(byte[] bytes, string name)
     {
         try
         {
-            using var stream = new MemoryStream(bytes);
-            using var document = WordprocessingDocument.Open(stream, false);
-            var body = document.MainDocumentPart?.Document?.Body;
-            if (body is null) return "";
-            return string.Join("\n", body.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
+            return DocxText.Extract(bytes);
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FileFormatException)
         {

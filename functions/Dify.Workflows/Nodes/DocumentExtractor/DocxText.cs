@@ -9,7 +9,7 @@ namespace Dify.Workflows.Nodes.DocumentExtractor;
 /// docx like Dify's python-docx extractor: the body's paragraphs and tables in order, joined by "\n";
 /// tables as markdown with "---" separators, cell line breaks as &lt;br&gt;, empty tables dropped.
 /// </summary>
-internal static class DocxText
+public static class DocxText
 {
     public static string Extract(byte[] bytes)
     {

@@ -5,7 +5,7 @@ using HtmlAgilityPack;
 namespace Dify.Workflows.Nodes.DocumentExtractor;
 
 /// <summary>The visible text of an HTML page: no scripts, styles or head; block elements on their own lines.</summary>
-internal static partial class HtmlText
+public static partial class HtmlText
 {
     private static readonly HashSet<string> Hidden = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "noscript", "head", "template", "svg" };
 
