@@ -101,6 +101,16 @@ public static class WorkflowEndpoints
         await runs.StopAsync(run.Id, cancellationToken);
     }
 
+    /// <summary>An ISO 8601 time query parameter (Dify's created_at__before / created_at__after); bad values are invalid_param.</summary>
+    private static DateTimeOffset? Time(HttpContext http, string name)
+    {
+        var text = RequestArgs.Query(http.Request, name);
+        if (string.IsNullOrEmpty(text)) return null;
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+            ? t
+            : throw ApiErrors.InvalidParam($"{name} must be an ISO 8601 date-time, got '{text}'");
+    }
+
     private static async Task<IResult> LogsAsync(HttpContext http, IWorkflowRunIndex index, IOptions<DifyApiOptions> options)
     {
         var app = http.App();
@@ -109,7 +119,13 @@ public static class WorkflowEndpoints
             throw ApiErrors.InvalidParam("status must be one of: succeeded, failed, stopped");
         var page = int.TryParse(RequestArgs.Query(http.Request, "page"), out var p) && p > 0 ? p : 1;
         var limit = RequestArgs.Limit(http.Request, 20, options.Value.MaxPageLimit);
-        var (rows, total) = await index.ListAsync(app.Id, status, page, limit, http.RequestAborted);
+        var filter = new WorkflowRunFilter(
+            status,
+            RequestArgs.Query(http.Request, "keyword"),
+            Time(http, "created_at__before"),
+            Time(http, "created_at__after"),
+            RequestArgs.Query(http.Request, "created_by_end_user_session_id"));
+        var (rows, total) = await index.ListAsync(app.Id, filter, page, limit, http.RequestAborted);
         var data = new JsonArray();
         foreach (var r in rows.Items)
             data.Add(new JsonObject

@@ -74,18 +74,27 @@ public sealed class TableWorkflowRunIndex(AzureStoreAccount account) : IWorkflow
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<(Page<WorkflowRunRecord> Page, int Total)> ListAsync(string appId, string? status, int page, int limit, CancellationToken cancellationToken)
+    public async Task<(Page<WorkflowRunRecord> Page, int Total)> ListAsync(string appId, WorkflowRunFilter filter, int page, int limit, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Equal("PartitionKey", AppPartition(appId));
-        if (status is not null) filter += " and " + TableFilter.Equal("Status", status);
-        // Keys only for the count; the page's records are then read by key.
-        var keys = await _tables.ListAsync(_table, filter, cancellationToken, ["RowKey", "Id", "CreatedAt"]).ConfigureAwait(false);
-        var ordered = keys.OrderByDescending(k => k.GetDateTimeOffset("CreatedAt")).ThenByDescending(k => k.GetString("Id"), StringComparer.Ordinal).ToList();
+        var query = TableFilter.Equal("PartitionKey", AppPartition(appId));
+        if (filter.Status is not null) query += " and " + TableFilter.Equal("Status", filter.Status);
         var skip = (long)(Math.Max(page, 1) - 1) * limit;
-        var slice = ordered.Skip((int)Math.Min(skip, int.MaxValue)).Take(limit).ToList();
-        var rows = await Task.WhenAll(slice.Select(k => _tables.GetAsync(_table, AppPartition(appId), k.RowKey, cancellationToken: cancellationToken))).ConfigureAwait(false);
-        var items = rows.Where(r => r is not null).Select(r => RunRows.ToRecord(r!)).ToList();
-        return (new Page<WorkflowRunRecord>(items, skip + limit < ordered.Count), ordered.Count);
+        if (filter == new WorkflowRunFilter(filter.Status))
+        {
+            // Keys only for the count; the page's records are then read by key.
+            var keys = await _tables.ListAsync(_table, query, cancellationToken, ["RowKey", "Id", "CreatedAt"]).ConfigureAwait(false);
+            var ordered = keys.OrderByDescending(k => k.GetDateTimeOffset("CreatedAt")).ThenByDescending(k => k.GetString("Id"), StringComparer.Ordinal).ToList();
+            var slice = ordered.Skip((int)Math.Min(skip, int.MaxValue)).Take(limit).ToList();
+            var rows = await Task.WhenAll(slice.Select(k => _tables.GetAsync(_table, AppPartition(appId), k.RowKey, cancellationToken: cancellationToken))).ConfigureAwait(false);
+            var items = rows.Where(r => r is not null).Select(r => RunRows.ToRecord(r!)).ToList();
+            return (new Page<WorkflowRunRecord>(items, skip + limit < ordered.Count), ordered.Count);
+        }
+        // Keyword, window and session filters look into the records: read the app's partition and filter in memory.
+        var all = (await _tables.ListAsync(_table, query, cancellationToken).ConfigureAwait(false))
+            .Select(RunRows.ToRecord).Where(filter.Matches)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+        var pageItems = all.Skip((int)Math.Min(skip, int.MaxValue)).Take(limit).ToList();
+        return (new Page<WorkflowRunRecord>(pageItems, skip + limit < all.Count), all.Count);
     }
 
     private async Task<TableEntity?> FindAsync(string runId, CancellationToken cancellationToken)

@@ -16,5 +16,5 @@ public interface IWorkflowRunIndex
     Task<IReadOnlyList<WorkflowRunRecord>> ListUnfinishedAsync(CancellationToken cancellationToken);
 
     /// <summary>An app's runs, newest first, optionally of one status; <paramref name="page"/> starts at 1.</summary>
-    Task<(Page<WorkflowRunRecord> Page, int Total)> ListAsync(string appId, string? status, int page, int limit, CancellationToken cancellationToken);
+    Task<(Page<WorkflowRunRecord> Page, int Total)> ListAsync(string appId, WorkflowRunFilter filter, int page, int limit, CancellationToken cancellationToken);
 }

@@ -50,14 +50,20 @@ public sealed class SqliteWorkflowRunIndex(SqliteDatabase db) : IWorkflowRunInde
         return await command.ReadAllAsync(Map, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<(Page<WorkflowRunRecord> Page, int Total)> ListAsync(string appId, string? status, int page, int limit, CancellationToken cancellationToken)
+    public async Task<(Page<WorkflowRunRecord> Page, int Total)> ListAsync(string appId, WorkflowRunFilter filter, int page, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        const string where = "app_id = $app AND ($status IS NULL OR status = $status)";
-        await using var count = connection.Command($"SELECT COUNT(*) FROM workflow_runs WHERE {where}").With("$app", appId).With("$status", status);
+        const string where = "app_id = $app AND ($status IS NULL OR status = $status) AND ($session IS NULL OR session_id = $session)"
+            + " AND ($before IS NULL OR created_at < $before) AND ($after IS NULL OR created_at > $after)"
+            + " AND ($keyword IS NULL OR instr(lower(inputs), $keyword) > 0 OR instr(lower(coalesce(outputs, '')), $keyword) > 0"
+            + " OR instr(lower(coalesce(error, '')), $keyword) > 0 OR instr(lower(session_id), $keyword) > 0)";
+        SqliteCommand Bind(SqliteCommand c) => c.With("$app", appId).With("$status", filter.Status).With("$session", filter.SessionId)
+            .With("$before", filter.CreatedBefore?.ToUnixTimeMilliseconds()).With("$after", filter.CreatedAfter?.ToUnixTimeMilliseconds())
+            .With("$keyword", string.IsNullOrEmpty(filter.Keyword) ? null : filter.Keyword.ToLowerInvariant());
+        await using var count = Bind(connection.Command($"SELECT COUNT(*) FROM workflow_runs WHERE {where}"));
         var total = (int)(long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        await using var command = connection.Command($"SELECT {Columns} FROM workflow_runs WHERE {where} ORDER BY created_at DESC, id DESC LIMIT $limit OFFSET $offset")
-            .With("$app", appId).With("$status", status).With("$limit", limit).With("$offset", (long)(Math.Max(page, 1) - 1) * limit);
+        await using var command = Bind(connection.Command($"SELECT {Columns} FROM workflow_runs WHERE {where} ORDER BY created_at DESC, id DESC LIMIT $limit OFFSET $offset"))
+            .With("$limit", limit).With("$offset", (long)(Math.Max(page, 1) - 1) * limit);
         var rows = await command.ReadAllAsync(Map, cancellationToken).ConfigureAwait(false);
         return (new Page<WorkflowRunRecord>(rows, (long)Math.Max(page, 1) * limit < total), total);
     }

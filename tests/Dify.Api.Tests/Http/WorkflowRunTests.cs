@@ -39,6 +39,24 @@ public sealed class WorkflowRunTests
     }
 
     [Fact]
+    public async Task Logs_filter_by_keyword_session_and_time_window()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var (_, key) = await api.ImportAsync("hello.yml");
+        await api.JsonAsync(HttpMethod.Post, "v1/workflows/run", key, Run("Ann"));
+        await api.JsonAsync(HttpMethod.Post, "v1/workflows/run", key, Run("Zed", user: "bob"));
+
+        async Task<int> Total(string query) => (await api.JsonAsync(HttpMethod.Get, "v1/workflows/logs?" + query, key))["total"]!.GetValue<int>();
+        Assert.Equal(2, await Total("limit=10"));
+        Assert.Equal(1, await Total("keyword=zed"));
+        Assert.Equal(1, await Total("created_by_end_user_session_id=alice"));
+        Assert.Equal(0, await Total("created_at__before=2000-01-01T00:00:00Z"));
+        Assert.Equal(2, await Total("created_at__after=2000-01-01T00:00:00Z"));
+        var bad = await api.JsonAsync(HttpMethod.Get, "v1/workflows/logs?created_at__after=yesterday", key, status: 400);
+        Assert.Equal("invalid_param", bad["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Streaming_run_sends_dify_events_in_order_ending_with_workflow_finished()
     {
         await using var api = await ApiHost.StartAsync();

@@ -35,9 +35,28 @@ public sealed class SqliteWorkflowRunIndexTests : IAsyncLifetime
         Assert.Equal(("succeeded", "hi", 0.5, 7, 3, T0.AddSeconds(9)), (r1.Status, r1.Outputs!["greeting"]!.GetValue<string>(), r1.ElapsedTime, r1.TotalTokens, r1.TotalSteps, r1.FinishedAt));
         Assert.Equal(["r2", "r3"], (await index.ListUnfinishedAsync(Ct)).Select(r => r.Id));
 
-        var (page, total) = await index.ListAsync("a", null, 1, 1, Ct);
+        var (page, total) = await index.ListAsync("a", WorkflowRunFilter.None, 1, 1, Ct);
         Assert.Equal((2, "r2", true), (total, Assert.Single(page.Items).Id, page.HasMore));
-        var (succeeded, count) = await index.ListAsync("a", "succeeded", 1, 10, Ct);
+        var (succeeded, count) = await index.ListAsync("a", new WorkflowRunFilter("succeeded"), 1, 10, Ct);
         Assert.Equal((1, "r1", false), (count, Assert.Single(succeeded.Items).Id, succeeded.HasMore));
+    }
+
+    [Fact]
+    public async Task Logs_filter_by_keyword_time_window_and_session()
+    {
+        var index = new SqliteWorkflowRunIndex(_store.Db);
+        await index.AddAsync(Run("k1", "a", 10) with { Inputs = new JsonObject { ["name"] = "Torque check" } }, Ct);
+        await index.AddAsync(Run("k2", "a", 20) with { SessionId = "bob" }, Ct);
+        await index.AddAsync(Run("k3", "a", 30), Ct);
+        await index.FinishAsync("k3", new WorkflowRunOutcome("failed", new JsonObject(), "Model provider refused TORQUE", 0.1, 0, 1, 0, T0.AddSeconds(31)), Ct);
+
+        async Task<string[]> Ids(WorkflowRunFilter f) => (await index.ListAsync("a", f, 1, 10, Ct)).Page.Items.Select(r => r.Id).ToArray();
+        Assert.Equal(["k3", "k1"], await Ids(new WorkflowRunFilter(Keyword: "torque")));
+        Assert.Equal(["k2"], await Ids(new WorkflowRunFilter(SessionId: "bob")));
+        Assert.Equal(["k2"], await Ids(new WorkflowRunFilter(Keyword: "BOB")));
+        Assert.Equal(["k2"], await Ids(new WorkflowRunFilter(CreatedAfter: T0.AddSeconds(15), CreatedBefore: T0.AddSeconds(25))));
+        Assert.Equal(["k3"], await Ids(new WorkflowRunFilter("failed", "torque")));
+        Assert.Empty(await Ids(new WorkflowRunFilter(Keyword: "nothing-like-this")));
+        Assert.Equal(2, (await index.ListAsync("a", new WorkflowRunFilter(Keyword: "torque"), 1, 1, Ct)).Total);
     }
 }
