@@ -32,6 +32,10 @@ public sealed class LocalEngine : IAsyncDisposable
     /// <summary>The embedded knowledge index (SQLite FTS5 + vectors in knowledge.db) and its ingestion pipeline.</summary>
     public required Dify.Knowledge.Index.SqliteKnowledgeIndex Knowledge { get; init; }
     public required Dify.Knowledge.Pipeline.KnowledgeIngestor Ingestor { get; init; }
+    /// <summary>Uploads and files nodes produce (data/files); the API's upload routes share it.</summary>
+    public required Dify.Workflows.Files.LocalFolderFileStorage Files { get; init; }
+    /// <summary>The configured model providers the LLM nodes use.</summary>
+    public required Dify.Models.IModelProviders Models { get; init; }
 
     public static async Task<LocalEngine> StartAsync(string dataDirectory, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken, IRunEventSink? extraSink = null)
     {
@@ -71,6 +75,8 @@ public sealed class LocalEngine : IAsyncDisposable
             Runs = new WorkflowRunService(runtime, catalog, TimeProvider.System),
             Knowledge = adapters.Knowledge,
             Ingestor = adapters.Ingestor,
+            Files = adapters.Files,
+            Models = adapters.Models,
         };
         if (tracerProvider is not null) engine._owned.Add(new DisposableAdapter(tracerProvider)); // disposed last: flushes spans
         engine._owned.Add(runtime);

@@ -6,9 +6,6 @@ using Dify.Storage.Apps;
 using Dify.Storage.Conversations;
 using Dify.Storage.Feedback;
 using Dify.Storage.Files;
-using Dify.Models;
-using Dify.Models.Configuration;
-using Dify.Workflows.Files;
 using Dify.Storage.Runs;
 using Dify.Storage.Sqlite;
 using Dify.Workflows.Engine.Definition;
@@ -118,10 +115,10 @@ public sealed class DifyWebHost : IAsyncDisposable
         s.AddSingleton<IUploadFileStore>(sp => new SqliteUploadFileStore(sp.GetRequiredService<LocalApiServices>().Database));
         s.AddSingleton<IMessageFeedbackStore>(sp => new SqliteMessageFeedbackStore(sp.GetRequiredService<LocalApiServices>().Database));
         s.AddSingleton<IConversationVariableWriter>(sp => new SqliteConversationVariableWriter(sp.GetRequiredService<LocalApiServices>().Database));
-        // The same folder the engine's document extractor reads uploads from (LocalAdapters).
-        s.AddSingleton(sp => new LocalFolderFileStorage(Path.Combine(sp.GetRequiredService<LocalApiServices>().Engine.DataDirectory, "files")));
-        // Suggested questions ask the same configured models the LLM nodes use.
-        s.AddDifyModels(configuration.GetSection(ModelsOptions.SectionName));
+        // The engine's own file storage and model providers: uploads land where the document extractor reads them,
+        // and suggested questions ask the same models the LLM nodes use (one set of clients per process).
+        s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Files);
+        s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Models);
         s.AddDifyApi(configuration);
         s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory); });
         s.PostConfigure<AdminOptions>(o => o.ApiKey = adminKey);
