@@ -1,0 +1,76 @@
+using Dify.Workflows.Dsl;
+using Dify.Workflows.Engine;
+using Dify.Workflows.Engine.Definition;
+using Dify.Workflows.Engine.Runtime;
+using Dify.Workflows.Files;
+using Dify.Workflows.Hosting;
+using Dify.Workflows.Knowledge;
+using Dify.Workflows.Nodes;
+using Dify.Workflows.Nodes.Code;
+using Dify.Workflows.Nodes.DocumentExtractor;
+using Dify.Workflows.Nodes.HttpRequest;
+using Dify.Workflows.Nodes.KnowledgeRetrieval;
+using Dify.Workflows.Nodes.Llm;
+using Dify.Workflows.Nodes.ParameterExtractor;
+using Dify.Workflows.Nodes.QuestionClassifier;
+using Dify.Workflows.Nodes.TemplateTransform;
+using Dify.Workflows.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Dify.Models;
+
+namespace Dify.Cloud.Engine;
+
+/// <summary>
+/// The engine pieces of the cloud composition: node executors over the registered adapters, the loader, the
+/// store-backed catalog, <see cref="WorkflowOrchestrator"/> (what the Durable orchestrator function runs),
+/// <see cref="NodeActivity"/> (what the activity function runs) and <see cref="WorkflowRunService"/> (over the host's
+/// <see cref="Dify.Durable.IOrchestrationClient"/>).
+/// </summary>
+public static class CloudWorkflowEngine
+{
+    /// <summary>Where nodes keep files they produce (http-request binary responses), on the instance.</summary>
+    public static string FilesFolder => Path.Combine(Path.GetTempPath(), "dify-files");
+
+    public static IServiceCollection AddCloudWorkflowEngine(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new LocalFolderFileStorage(FilesFolder, remoteClient: sp.GetRequiredService<HttpClient>()));
+        services.AddSingleton<IFileStorage>(sp => sp.GetRequiredService<LocalFolderFileStorage>());
+        services.AddSingleton(sp =>
+        {
+            var models = sp.GetRequiredService<IModelProviders>();
+            var sandbox = sp.GetRequiredService<ICodeSandbox>();
+            var files = sp.GetRequiredService<IFileStorage>();
+            // Resolved on first use: a deployment without AI Search still runs apps that do not retrieve.
+            var retriever = new LazyRetriever(() => sp.GetRequiredService<IKnowledgeRetriever>());
+            return new NodeExecutorRegistry([
+                new LlmNode(models, sandbox),
+                new QuestionClassifierNode(models),
+                new ParameterExtractorNode(models),
+                new CodeNode(sandbox),
+                new TemplateTransformNode(sandbox),
+                new HttpRequestNode(files),
+                new DocumentExtractorNode(files),
+                new KnowledgeRetrievalNode(retriever, models),
+            ]);
+        });
+        services.AddSingleton(sp => new WorkflowAppLoader(new DslImporter(), new WorkflowCompiler(sp.GetRequiredService<NodeExecutorRegistry>())));
+        services.AddSingleton<IWorkflowCatalog, StoreBackedWorkflowCatalog>();
+        services.AddSingleton<WorkflowOrchestrator>();
+        services.AddSingleton(sp => new NodeActivity(sp.GetRequiredService<IWorkflowCatalog>(), sp.GetRequiredService<Dify.Workflows.Engine.Events.IRunEventSink>(),
+            sp.GetRequiredService<ILogger<NodeActivity>>()));
+        services.AddSingleton<WorkflowRunService>();
+        return services;
+    }
+
+    private sealed class LazyRetriever(Func<IKnowledgeRetriever> resolve) : IKnowledgeRetriever
+    {
+        private readonly Lazy<IKnowledgeRetriever> _inner = new(resolve);
+
+        public Task<IReadOnlyList<DatasetInfo>> GetDatasetsAsync(IReadOnlyList<string> datasetIds, CancellationToken cancellationToken) =>
+            _inner.Value.GetDatasetsAsync(datasetIds, cancellationToken);
+
+        public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(KnowledgeQuery query, CancellationToken cancellationToken) =>
+            _inner.Value.RetrieveAsync(query, cancellationToken);
+    }
+}
