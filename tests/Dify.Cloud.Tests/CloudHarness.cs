@@ -57,7 +57,7 @@ internal sealed class CloudHarness : IAsyncDisposable
     public ConcurrentQueue<string> RoundTripProblems { get; } = new();
     public int RoundTrips;
 
-    public static async Task<CloudHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? extra = null)
+    public static async Task<CloudHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var temp = new TempDirectory("dify-cloud");
         var models = await OpenAiCompatibleServer.StartAsync();
@@ -79,6 +79,7 @@ internal sealed class CloudHarness : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         builder.Services.AddDifyCloud(configuration);
         builder.Services.PostConfigure<CloudSearchOptions>(o =>
         {
