@@ -69,6 +69,7 @@ public static class CloudServiceCollectionExtensions
         services.AddCloudWorkflowEngine();
         AddIoTHub(services);
 
+        services.AddRouting(); // DifyHttpPipeline routes itself; the host's web app may not have added it
         services.AddDifyApi(configuration);
         // An unresolved Key Vault reference must not become the admin key: then every console call is refused.
         services.PostConfigure<AdminOptions>(o => o.ApiKey = SettingValues.OrNull(o.ApiKey));

@@ -26,6 +26,8 @@ param openAiEndpoint string
 param chatDeploymentName string
 param embeddingDeploymentName string
 param searchEndpoint string
+@description('Vector size of the knowledge index: the embedding deployment\'s output (text-embedding-3-small: 1536).')
+param searchVectorDimensions int = 1536
 param iotHubHostName string
 param iotHubEventHubName string
 param iotHubConsumerGroup string
@@ -116,6 +118,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Models__Default__Model: chatDeploymentName
     Models__Embeddings__Model: embeddingDeploymentName
     Search__Endpoint: searchEndpoint
+    Search__VectorDimensions: string(searchVectorDimensions)
     Storage__BlobEndpoint: storage.properties.primaryEndpoints.blob
     Storage__TableEndpoint: storage.properties.primaryEndpoints.table
     IoTHub__HostName: iotHubHostName
