@@ -44,5 +44,22 @@ public sealed class FunctionsContractTests
         Assert.Contains("iothub-connection-device-id", error.Message);
     }
 
+    [Fact]
+    public void A_batch_keeps_device_messages_with_their_positions_and_leaves_out_the_rest()
+    {
+        // The shapes the Event Hubs trigger binds (systemPropertiesArray, propertiesArray).
+        Dictionary<string, JsonElement>[] system =
+        [
+            Parse("""{"iothub-connection-device-id":"a"}"""), Parse("""{"x-opt-offset":"1"}"""), null!, Parse("""{"iothub-connection-device-id":"b"}"""),
+        ];
+        Dictionary<string, JsonElement>[] properties = [null!, null!, null!, Parse("""{"k":"v"}""")];
+
+        var batch = IoTHubMessageMetadata.ReadBatch(system, properties, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.Equal([0, 3], batch.Select(x => x.Position));
+        Assert.Equal(["a", "b"], batch.Select(x => x.Metadata.DeviceId));
+        Assert.Equal("v", batch[1].Metadata.Properties["k"]);
+    }
+
     private static Dictionary<string, JsonElement> Parse(string json) => JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!;
 }

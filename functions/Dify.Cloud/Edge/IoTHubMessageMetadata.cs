@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Dify.Cloud.Edge;
 
@@ -24,6 +25,30 @@ public sealed record IoTHubMessageMetadata(
             if (AsText(value) is { } text) application[name] = text;
         return new IoTHubMessageMetadata(deviceId, Text(system, ModuleIdProperty), Text(system, "message-id"),
             Text(system, "content-type"), Text(system, "content-encoding"), application);
+    }
+
+    /// <summary>
+    /// The metadata of every message of a batch that came from a device, with its position in the batch; any other
+    /// message is logged and left out, so one stray message does not cost the batch (Event Hubs moves on either way).
+    /// </summary>
+    public static IReadOnlyList<(int Position, IoTHubMessageMetadata Metadata)> ReadBatch(
+        IReadOnlyList<IReadOnlyDictionary<string, JsonElement>?> systemProperties, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>?> properties, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(systemProperties);
+        ArgumentNullException.ThrowIfNull(properties);
+        var result = new List<(int, IoTHubMessageMetadata)>(systemProperties.Count);
+        for (var i = 0; i < systemProperties.Count; i++)
+        {
+            try
+            {
+                result.Add((i, Read(systemProperties[i], i < properties.Count ? properties[i] : null, i)));
+            }
+            catch (FormatException e)
+            {
+                logger.LogWarning("Skipped a message of the IoT Hub batch: {Reason}", e.Message);
+            }
+        }
+        return result;
     }
 
     private static string? Text(IReadOnlyDictionary<string, JsonElement>? values, string name) =>

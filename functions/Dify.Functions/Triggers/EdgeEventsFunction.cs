@@ -4,6 +4,7 @@ using Dify.Functions.Durable;
 using Dify.IoTHub.Events;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Dify.Functions.Triggers;
 
@@ -11,7 +12,7 @@ namespace Dify.Functions.Triggers;
 /// Device-to-cloud messages from IoT Hub's built-in Event Hub-compatible endpoint, a batch at a time: stored with
 /// dedup by event id, and a device's route may start a workflow run (hence the Durable client).
 /// </summary>
-public sealed class EdgeEventsFunction(IEdgeEventIngestor ingestor, DurableOrchestrationClient orchestrations)
+public sealed class EdgeEventsFunction(IEdgeEventIngestor ingestor, DurableOrchestrationClient orchestrations, ILogger<EdgeEventsFunction> logger)
 {
     [Function("IngestEdgeEvents")]
     public Task Run(
@@ -23,16 +24,14 @@ public sealed class EdgeEventsFunction(IEdgeEventIngestor ingestor, DurableOrche
         FunctionContext context)
     {
         orchestrations.Use(client);
-        var messages = new List<EdgeTelemetryMessage>(bodies.Length);
-        for (var i = 0; i < bodies.Length; i++)
-        {
-            var m = IoTHubMessageMetadata.Read(systemPropertiesArray[i], propertiesArray[i], i);
-            messages.Add(new EdgeTelemetryMessage(m.DeviceId, m.ModuleId, m.MessageId, new DateTimeOffset(enqueuedTimeUtcArray[i], TimeSpan.Zero), m.Properties, bodies[i])
+        var messages = IoTHubMessageMetadata.ReadBatch(systemPropertiesArray, propertiesArray, logger)
+            .Select(x => new EdgeTelemetryMessage(x.Metadata.DeviceId, x.Metadata.ModuleId, x.Metadata.MessageId,
+                new DateTimeOffset(enqueuedTimeUtcArray[x.Position], TimeSpan.Zero), x.Metadata.Properties, bodies[x.Position])
             {
-                ContentType = m.ContentType,
-                ContentEncoding = m.ContentEncoding,
-            });
-        }
+                ContentType = x.Metadata.ContentType,
+                ContentEncoding = x.Metadata.ContentEncoding,
+            })
+            .ToList();
         return ingestor.IngestBatchAsync(messages, context.CancellationToken);
     }
 }
