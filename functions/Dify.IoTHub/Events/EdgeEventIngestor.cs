@@ -49,7 +49,9 @@ public sealed class EdgeEventIngestor : IEdgeEventIngestor
             }
         }
         var result = new EdgeIngestResult(outcomes);
-        _logger.LogInformation("Ingested {MessageCount} edge messages: {Stored} stored, {Duplicates} duplicates, {Rejected} rejected, {RunsStarted} runs started, {RouteFailures} route failures",
+        // A healthy stream is one line per batch at Debug; rejections and failed routes are already logged one by one.
+        _logger.Log(result.Rejected + result.RouteFailures > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Ingested {MessageCount} edge messages: {Stored} stored, {Duplicates} duplicates, {Rejected} rejected, {RunsStarted} runs started, {RouteFailures} route failures",
             messages.Count, result.Stored, result.Duplicates, result.Rejected, result.RunsStarted, result.RouteFailures);
         return result;
     }
