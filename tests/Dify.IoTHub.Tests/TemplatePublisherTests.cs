@@ -31,7 +31,7 @@ public sealed class TemplatePublisherTests
         var small = "app:\n  name: ünï\n";
         var twin = await publisher.PublishAsync("cam-1", "dify", "app-a", "v1", small);
         var a = twin.Desired["templates"]!["app-a"]!;
-        Assert.Equal((small, "v1", Sha(small), Encoding.UTF8.GetByteCount(small)), (a["dsl"]!.GetValue<string>(), a["version"]!.GetValue<string>(), a["sha256"]!.GetValue<string>(), a["size"]!.GetValue<int>()));
+        Assert.Equal((small, "v1", Sha(small), Encoding.UTF8.GetByteCount(small)), (a["content"]!.GetValue<string>(), a["version"]!.GetValue<string>(), a["sha256"]!.GetValue<string>(), a["size"]!.GetValue<int>()));
         Assert.Null(a["url"]);
         Assert.Empty(urls.Asked);
 
@@ -39,7 +39,7 @@ public sealed class TemplatePublisherTests
         twin = await publisher.PublishAsync("cam-1", "dify", "app-b", "v7", large);
         var b = twin.Desired["templates"]!["app-b"]!;
         Assert.Equal(("https://acct.blob.core.windows.net/templates/v7.yml?sv=x&sig=y", Sha(large), 5000), (b["url"]!.GetValue<string>(), b["sha256"]!.GetValue<string>(), b["size"]!.GetValue<int>()));
-        Assert.Null(b["dsl"]);
+        Assert.Null(b["content"]);
         Assert.Equal([("app-b", "v7")], urls.Asked);
         Assert.NotNull(twin.Desired["templates"]!["app-a"]); // a merge patch: the other template stays
         Assert.Equal("{\"properties\":{\"desired\":{\"templates\":{\"app-b\":" + b.ToJsonString() + "}}}}", hub.Requests[^1].Body);

@@ -2,6 +2,8 @@ using Dify.Api;
 using Dify.Api.Apps;
 using Dify.Api.Auth;
 using Dify.Host.Composition;
+using Dify.Host.LocalHub;
+using Dify.Storage.Edge;
 using Dify.Storage.Apps;
 using Dify.Storage.Conversations;
 using Dify.Storage.Feedback;
@@ -68,6 +70,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var services = new LocalApiServices();
         Register(builder.Services, services, configuration, adminKey);
+        builder.Services.AddLocalHub(configuration, data);
 
         var app = builder.Build();
         app.UseDifyApiErrors();
@@ -75,6 +78,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.MapDifyApi();
         app.MapDifyDatasetApi();
+        app.MapDifyEdgeApi();
 
         var host = new DifyWebHost(app, services, data, adminKey);
         try
@@ -82,6 +86,7 @@ public sealed class DifyWebHost : IAsyncDisposable
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             services.Engine = await LocalEngine.StartAsync(data, configuration, loggers, cancellationToken);
             services.Database = await SqliteApiDatabase.OpenAsync(data, cancellationToken);
+            services.EdgeDatabase = await SqliteEdgeDatabase.OpenAsync(data, cancellationToken);
             var apps = await app.Services.GetRequiredService<AppRegistry>().LoadAllAsync(cancellationToken);
             var resumed = await services.Engine.ResumeAsync(cancellationToken);
             await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
@@ -121,6 +126,8 @@ public sealed class DifyWebHost : IAsyncDisposable
         s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Models);
         s.AddDifyApi(configuration);
         s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory); });
+        s.AddSingleton<IEdgeEventStore>(sp => new SqliteEdgeEventStore(sp.GetRequiredService<LocalApiServices>().EdgeDatabase));
+        s.AddDifyEdgeApi(configuration);
         s.PostConfigure<AdminOptions>(o => o.ApiKey = adminKey);
         // Browser chat UIs call the Service API from other origins, as they may with Dify.
         s.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));

@@ -11,6 +11,7 @@ public sealed class LocalApiServices
 {
     private LocalEngine? _engine;
     private SqliteDatabase? _database;
+    private SqliteDatabase? _edgeDatabase;
 
     public LocalEngine Engine
     {
@@ -22,5 +23,12 @@ public sealed class LocalApiServices
     {
         get => _database ?? throw new InvalidOperationException("The API database is not open yet.");
         set => _database = value;
+    }
+
+    /// <summary>Device events (<c>edge.db</c>).</summary>
+    public SqliteDatabase EdgeDatabase
+    {
+        get => _edgeDatabase ?? throw new InvalidOperationException("The edge event database is not open yet.");
+        set => _edgeDatabase = value;
     }
 }

@@ -16,7 +16,7 @@ public sealed class TemplatePublisherOptions
 
 /// <summary>
 /// Sends app DSL down to an edge module as module twin desired properties: <c>templates.{id} = { version, sha256, size,
-/// dsl }</c> when small, else <c>{ version, sha256, size, url }</c> for the module to download and verify.
+/// content }</c> when small, else <c>{ version, sha256, size, url }</c> for the module to download and verify.
 /// Unpublishing writes <c>null</c>, which removes the property.
 /// </summary>
 public sealed class TemplatePublisher(IoTHubServiceClient client, IBlobUrlProvider urls, TemplatePublisherOptions? options = null)
@@ -34,7 +34,7 @@ public sealed class TemplatePublisher(IoTHubServiceClient client, IBlobUrlProvid
             ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
             ["size"] = bytes.Length,
         };
-        if (bytes.Length <= _options.InlineMaxBytes) entry["dsl"] = dsl;
+        if (bytes.Length <= _options.InlineMaxBytes) entry["content"] = dsl; // the module reads inline YAML from "content" (Dify.Edge TemplateSync)
         else entry["url"] = (await urls.GetReadUrlAsync(templateId, versionKey, dsl, cancellationToken).ConfigureAwait(false)).AbsoluteUri;
         return await client.UpdateModuleDesiredPropertiesAsync(deviceId, moduleId, Patch(templateId, entry), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
