@@ -18,10 +18,10 @@ namespace Dify.Cloud;
 /// host); services resolved before that wait for it.
 /// </summary>
 public sealed class CloudResources(
-    AzureStoreAccount account, CloudTables tables, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge, ILoggerFactory loggers)
+    AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge, ILoggerFactory loggers)
     : IHostedService, IAsyncDisposable
 {
-    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, models, knowledge.Value, loggers));
+    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, edgeEvents, models, knowledge.Value, loggers));
 
     public sealed record Opened(TableRunEventLog Events, KnowledgeDatabase KnowledgeFile, KnowledgeIngestor Ingestor);
 
@@ -37,10 +37,11 @@ public sealed class CloudResources(
         if (_opened.IsValueCreated && _opened.Value.IsCompletedSuccessfully) await _opened.Value.Result.Events.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, IModelProviders models, CloudKnowledgeOptions options, ILoggerFactory loggers)
+    private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, CloudKnowledgeOptions options, ILoggerFactory loggers)
     {
         await account.EnsureCreatedAsync().ConfigureAwait(false);
         await tables.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
+        await edgeEvents.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         var events = await TableRunEventLog.OpenAsync(account, loggers.CreateLogger<TableRunEventLog>(), CancellationToken.None).ConfigureAwait(false);
         // The pipeline's working state (steps, chunks, embedding cache) is per instance; the search index is the shared result.
         var work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "dify-knowledge");

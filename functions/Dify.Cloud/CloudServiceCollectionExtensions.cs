@@ -10,6 +10,8 @@ using Dify.Cloud.Stores;
 using Dify.Cloud.Templates;
 using Dify.IoTHub;
 using Dify.IoTHub.Templates;
+using Dify.Cloud.Edge;
+using Dify.Storage.Edge;
 using Dify.Knowledge.AzureSearch;
 using Dify.Models;
 using Dify.Models.Configuration;
@@ -76,6 +78,7 @@ public static class CloudServiceCollectionExtensions
         services.AddSingleton<DifyHttpPipeline>();
         services.AddSingleton<DocumentBlobTriggerHandler>();
         services.AddSingleton<TemplateBlobHandler>();
+        AddEdge(services, configuration);
         return services;
     }
 
@@ -148,6 +151,21 @@ public static class CloudServiceCollectionExtensions
                     new AzureContainerAppsSandboxOptions { PoolManagementEndpoint = endpoint, ExecutionTimeout = aca.ExecutionTimeout });
             return new LocalCodeSandbox(sp.GetRequiredService<IOptions<LocalSandboxOptions>>().Value, sp.GetService<ILogger<LocalCodeSandbox>>());
         });
+
+    /// <summary>
+    /// Device events (Table store with dedup, routes from <c>EdgeEvents:*</c>) and the console's edge routes; template
+    /// publishing to modules only when IoT Hub is configured (otherwise those routes answer 501).
+    /// </summary>
+    private static void AddEdge(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<TableEdgeEventStore>();
+        services.AddSingleton<IEdgeEventStore>(sp => sp.GetRequiredService<TableEdgeEventStore>());
+        services.AddDifyEdgeApi(configuration);
+        services.AddSingleton<EdgeEventsTriggerHandler>();
+        var hub = configuration.GetSection(CloudIoTHubOptions.SectionName);
+        if (SettingValues.OrNull(hub[nameof(CloudIoTHubOptions.ConnectionString)]) is not null || SettingValues.OrNull(hub[nameof(CloudIoTHubOptions.HostName)]) is not null)
+            services.AddSingleton<IModuleTemplateChannel>(sp => new IoTHubTemplateChannel(sp.GetRequiredService<TemplatePublisher>(), sp.GetRequiredService<IoTHubServiceClient>()));
+    }
 
     private static void AddIoTHub(IServiceCollection services)
     {

@@ -28,7 +28,11 @@ public sealed class DifyHttpPipeline
         app.UseDifyApiErrors();
         app.UseMiddleware<UnsupportedCloudRoutes>();
         app.UseRouting();
-        app.UseEndpoints(endpoints => endpoints.MapDifyApi());
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.MapDifyApi();
+            endpoints.MapDifyEdgeApi();
+        });
         _pipeline = app.Build();
     }
 
