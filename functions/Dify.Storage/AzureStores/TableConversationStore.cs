@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using ETag = Azure.ETag;
 using Dify.Storage.Azure;
 using Dify.Storage.Azure.Tables;
@@ -13,8 +14,9 @@ namespace Dify.Storage.AzureStores;
 /// Creating a conversation, adding a message and completing a turn are each one entity group transaction on the
 /// user's partition, guarded by the conversation row's ETag (optimistic concurrency, retried). Pointer rows are written
 /// before the transaction they point into, so a pointer whose row is missing simply reads as "not found".
+/// It is also the <see cref="IConversationVariableWriter"/> of the Service API (one variable, ETag-guarded).
 /// </summary>
-public sealed class TableConversationStore(AzureStoreAccount account) : IConversationStore
+public sealed class TableConversationStore(AzureStoreAccount account) : IConversationStore, IConversationVariableWriter
 {
     private readonly TableStoreClient _tables = account.Tables;
     private readonly TableTransactionClient _transactions = account.Transactions;
@@ -172,6 +174,13 @@ public sealed class TableConversationStore(AzureStoreAccount account) : IConvers
 
     public Task CompleteTurnAsync(TurnCompletion completion, CancellationToken cancellationToken) =>
         new TurnWriter(_tables, _transactions, _table).CompleteAsync(completion, PartitionAsync, Contention.MaxAttempts, cancellationToken);
+
+    public async Task<ConversationVariableRecord?> SetValueAsync(string conversationId, string variableId, JsonNode? value, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var partition = await PartitionAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        return partition is null ? null
+            : await new VariableWriter(_tables, _table).SetValueAsync(partition, conversationId, variableId, value, at, Contention.MaxAttempts, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<TableEntity?> FindMessageAsync(string id, CancellationToken cancellationToken)
     {

@@ -106,6 +106,59 @@ public sealed class TableConversationStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_single_variable_is_set_by_id_and_unknown_ids_or_conversations_answer_null()
+    {
+        var account = await AzureStoreFixture.NewAccountAsync(azurite);
+        var store = new TableConversationStore(account);
+        var turns = new ConversationVariableRecord("v1", "c", "turns", "number", JsonValue.Create(0), "count", T0, T0);
+        var log = new ConversationVariableRecord("v2", "c", "log", "array[string]", new JsonArray(), "", T0, T0);
+        await store.CreateAsync(Conversation("c", "u", 0), [turns, log], Ct);
+
+        var updated = await store.SetValueAsync("c", "v2", new JsonArray("a", "b"), T0.AddSeconds(7), Ct);
+
+        Assert.NotNull(updated);
+        Assert.Equal(("v2", "log", "array[string]", "[\"a\",\"b\"]", T0.AddSeconds(7), T0), (updated.Id, updated.Name, updated.ValueType, updated.Value!.ToJsonString(), updated.UpdatedAt, updated.CreatedAt));
+        var stored = await new TableConversationStore(account).GetVariablesAsync("c", Ct);
+        Assert.Equal(["turns", "log"], stored.Select(v => v.Name)); // order kept
+        Assert.Equal("0", stored[0].Value!.ToJsonString()); // the other variable untouched
+        Assert.Equal(updated, stored[1] with { Value = updated.Value });
+        Assert.Equal("[\"a\",\"b\"]", stored[1].Value!.ToJsonString());
+
+        Assert.Null(await store.SetValueAsync("c", "nope", JsonValue.Create(1), T0, Ct));
+        Assert.Null(await store.SetValueAsync("missing", "v1", JsonValue.Create(1), T0, Ct));
+        await store.DeleteAsync("app", "u", "c", Ct);
+        Assert.Null(await store.SetValueAsync("c", "v1", JsonValue.Create(1), T0, Ct));
+    }
+
+    [Fact]
+    public async Task Variable_updates_from_two_instances_racing_turns_all_land()
+    {
+        var account = await AzureStoreFixture.NewAccountAsync(azurite);
+        var api = new TableConversationStore(account);
+        var runs = new TableConversationStore(account); // another instance completing turns
+        var variables = new[]
+        {
+            new ConversationVariableRecord("v1", "c", "turns", "number", JsonValue.Create(0), "", T0, T0),
+            new ConversationVariableRecord("v2", "c", "note", "string", JsonValue.Create(""), "", T0, T0),
+        };
+        await api.CreateAsync(Conversation("c", "u", 0), variables, Ct);
+        for (var i = 1; i <= 6; i++) await runs.AddMessageAsync(Message("m" + i, "c", i), Ct);
+
+        // Turns rewrite both rows while two API instances set "note": lost ETag races are retried, never failed or dropped.
+        var sets = Enumerable.Range(1, 8).Select(i => (i % 2 == 0 ? api : runs).SetValueAsync("c", "v2", JsonValue.Create("n" + i), T0.AddSeconds(i), Ct)).ToList();
+        var turns = Enumerable.Range(1, 6).Select(i => runs.CompleteTurnAsync(new TurnCompletion("c", "m" + i, "a" + i, "normal", null, 1,
+            new Dictionary<string, JsonNode?> { ["turns"] = i, ["note"] = "t" + i }, T0.AddSeconds(i)), Ct));
+        await Task.WhenAll(turns.Concat<Task>(sets));
+
+        Assert.All(sets, s => Assert.Equal("v2", s.Result?.Id));
+        var stored = await api.GetVariablesAsync("c", Ct);
+        Assert.Equal(["turns", "note"], stored.Select(v => v.Name));
+        Assert.Matches("^[nt][1-8]$", stored[1].Value!.GetValue<string>());
+        Assert.Equal("", stored[1].Description);
+        Assert.Equal(6, (await api.ListMessagesAsync("c", null, 10, Ct))!.Items.Count(m => m.Answer.Length > 0));
+    }
+
+    [Fact]
     public async Task Concurrent_writers_on_one_conversation_lose_no_message_and_keep_their_order()
     {
         var account = await AzureStoreFixture.NewAccountAsync(azurite);

@@ -13,7 +13,7 @@ namespace Dify.Storage.Tests.Pipeline;
 public sealed class TokenAuthTests
 {
     /// <summary>A credential that hands out a fixed token and records the scopes asked for.</summary>
-    private sealed class FixedTokenCredential(string token) : TokenCredential
+    internal sealed class FixedTokenCredential(string token) : TokenCredential
     {
         public List<string> Scopes { get; } = [];
 
@@ -27,7 +27,7 @@ public sealed class TokenAuthTests
             ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 
-    private static X509Certificate2 SelfSigned()
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

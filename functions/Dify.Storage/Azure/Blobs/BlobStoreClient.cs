@@ -13,9 +13,10 @@ namespace Dify.Storage.Azure.Blobs;
 /// conditions. Thread-safe; create one per account and reuse it. Every failure is a
 /// <see cref="StorageRequestException"/>.
 /// </summary>
-public sealed class BlobStoreClient
+public sealed partial class BlobStoreClient
 {
     private readonly StoragePipeline _pipeline;
+    private readonly object? _credential;
 
     /// <summary>From a connection string (<c>UseDevelopmentStorage=true</c>, account key, SAS or explicit BlobEndpoint).</summary>
     public BlobStoreClient(string connectionString, StorageClientOptions? options = null)
@@ -50,6 +51,7 @@ public sealed class BlobStoreClient
     {
         ArgumentNullException.ThrowIfNull(serviceUri);
         _pipeline = new StoragePipeline(serviceUri, credential, StorageService.Blob, options);
+        _credential = credential;
     }
 
     /// <summary>The blob service root, e.g. <c>http://127.0.0.1:10000/devstoreaccount1</c>.</summary>
