@@ -19,7 +19,7 @@ public static class DifyApiServiceCollectionExtensions
     /// Registers the Service API's services. The host must also register the engine
     /// (WorkflowRunService, WorkflowAppLoader, IWorkflowCatalog, IRunEventLog) and the stores
     /// (IAppStore, IApiKeyStore, IEndUserStore, IConversationStore, IWorkflowRunIndex, IUploadFileStore,
-    /// IMessageFeedbackStore, IConversationVariableWriter), the upload file storage (LocalFolderFileStorage) and IModelProviders.
+    /// IMessageFeedbackStore, IConversationVariableWriter), the upload file storage (IFileContentStore) and IModelProviders.
     /// </summary>
     public static IServiceCollection AddDifyApi(this IServiceCollection services, IConfiguration configuration)
     {

@@ -13,15 +13,16 @@ using Microsoft.Extensions.Options;
 namespace Dify.Cloud;
 
 /// <summary>
-/// What the cloud composition must open asynchronously before use: the tables and containers, the run event log's writer,
+/// What the cloud composition must open asynchronously before use: the tables and containers (files and documents included), the run event log's writer,
 /// and the ingestion pipeline's working knowledge file. Started once per instance (a hosted service starts it with the
 /// host); services resolved before that wait for it.
 /// </summary>
 public sealed class CloudResources(
-    AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge, ILoggerFactory loggers)
+    AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge,
+    IOptions<CloudStorageOptions> storage, ILoggerFactory loggers)
     : IHostedService, IAsyncDisposable
 {
-    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, edgeEvents, models, knowledge.Value, loggers));
+    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, edgeEvents, models, knowledge.Value, storage.Value, loggers));
 
     public sealed record Opened(TableRunEventLog Events, KnowledgeDatabase KnowledgeFile, KnowledgeIngestor Ingestor);
 
@@ -37,9 +38,12 @@ public sealed class CloudResources(
         if (_opened.IsValueCreated && _opened.Value.IsCompletedSuccessfully) await _opened.Value.Result.Events.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, CloudKnowledgeOptions options, ILoggerFactory loggers)
+    private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, CloudKnowledgeOptions options,
+        CloudStorageOptions storage, ILoggerFactory loggers)
     {
         await account.EnsureCreatedAsync().ConfigureAwait(false);
+        await account.Blobs.CreateContainerIfNotExistsAsync(storage.FilesContainer).ConfigureAwait(false);
+        await account.Blobs.CreateContainerIfNotExistsAsync(storage.DocumentsContainer).ConfigureAwait(false);
         await tables.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         await edgeEvents.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         var events = await TableRunEventLog.OpenAsync(account, loggers.CreateLogger<TableRunEventLog>(), CancellationToken.None).ConfigureAwait(false);

@@ -91,12 +91,13 @@ public static class CloudServiceCollectionExtensions
         services.AddSingleton<IAppStore, TableAppStore>();
         services.AddSingleton<IApiKeyStore, TableApiKeyStore>();
         services.AddSingleton<IEndUserStore, TableEndUserStore>();
-        services.AddSingleton<IConversationStore, TableConversationStore>();
+        services.AddSingleton<TableConversationStore>();
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<TableConversationStore>());
+        services.AddSingleton<IConversationVariableWriter>(sp => sp.GetRequiredService<TableConversationStore>());
         services.AddSingleton<IWorkflowRunIndex, TableWorkflowRunIndex>();
         services.AddSingleton<IRunEventLog>(sp => sp.GetRequiredService<CloudResources>().Get().Events);
         services.AddSingleton<IUploadFileStore, TableUploadFileStore>();
         services.AddSingleton<IMessageFeedbackStore, TableMessageFeedbackStore>();
-        services.AddSingleton<IConversationVariableWriter, UnsupportedConversationVariableWriter>();
         services.AddSingleton<TableDatasetCatalog>();
         services.AddSingleton<IRunEventSink>(sp => new CompositeRunEventSink(new RunEventLogSink(sp.GetRequiredService<IRunEventLog>()), new TracingRunEventSink()));
     }
@@ -169,7 +170,7 @@ public static class CloudServiceCollectionExtensions
 
     private static void AddIoTHub(IServiceCollection services)
     {
-        services.AddSingleton<IBlobUrlProvider, UnsupportedBlobUrlProvider>();
+        services.AddSingleton<IBlobUrlProvider, BlobTemplateUrlProvider>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CloudIoTHubOptions>>().Value;

@@ -54,4 +54,48 @@ internal static class CloudApps
             - {source: branch, sourceHandle: 'true', target: long}
             - {source: branch, sourceHandle: 'false', target: short}
         """;
+
+    /// <summary>An uploaded document read by document-extractor; a file fetched by http-request (kept by the file storage) read likewise.</summary>
+    public const string Files = """
+        version: 0.3.1
+        kind: app
+        app: {mode: workflow, name: cloud-files}
+        workflow:
+          graph:
+            nodes:
+            - id: start
+              data:
+                type: start
+                title: Start
+                variables:
+                - {variable: doc, label: doc, type: file, required: true, allowed_file_types: [document], allowed_file_upload_methods: [local_file]}
+                - {variable: url, label: url, type: text-input, required: true, max_length: 256}
+            - id: read
+              data: {type: document-extractor, title: Read, variable_selector: [start, doc]}
+            - id: fetch
+              data:
+                type: http-request
+                title: Fetch
+                method: get
+                url: '{{#start.url#}}'
+                authorization: {type: no-auth}
+                headers: ''
+                params: ''
+                body: {type: none, data: []}
+            - id: report
+              data: {type: document-extractor, title: Report, variable_selector: [fetch, files]}
+            - id: end
+              data:
+                type: end
+                title: End
+                outputs:
+                - {variable: doc_text, value_selector: [read, text]}
+                - {variable: report_text, value_selector: [report, text]}
+                - {variable: fetched, value_selector: [fetch, files]}
+            edges:
+            - {source: start, target: read}
+            - {source: read, target: fetch}
+            - {source: fetch, target: report}
+            - {source: report, target: end}
+        """;
 }

@@ -56,12 +56,12 @@ public static class FileEndpoints
         return ApiJson.Result(FilePayloads.Upload(record, http.Request), StatusCodes.Status201Created);
     }
 
-    private static async Task PreviewAsync(HttpContext http, string fileId, IUploadFileStore uploads, LocalFolderFileStorage storage)
+    private static async Task PreviewAsync(HttpContext http, string fileId, IUploadFileStore uploads, IFileContentStore storage)
     {
         var ct = http.RequestAborted;
         var app = http.App();
         var record = await uploads.GetAsync(app.Id, fileId, ct);
-        if (record is null || !storage.TryGetInfo(record.Id, out _)) throw ApiErrors.NotFound("File not found.");
+        if (record is null || await storage.GetInfoAsync(record.Id, ct) is null) throw ApiErrors.NotFound("File not found.");
         await using var content = await storage.OpenReadAsync(Dify.Workflows.Values.FileValue.Create("custom", "local_file", record.Name, record.Extension, record.MimeType, record.Size, relatedId: record.Id), ct);
 
         var response = http.Response;

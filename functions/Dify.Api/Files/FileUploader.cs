@@ -13,7 +13,7 @@ namespace Dify.Api.Files;
 /// Checks an uploaded file against the limits (type by extension and mime type, size by Dify file
 /// type), keeps its bytes in the file storage and records it for the app and end user.
 /// </summary>
-public sealed class FileUploader(LocalFolderFileStorage storage, IUploadFileStore uploads, IOptions<FileUploadOptions> options, TimeProvider time, ILogger<FileUploader> logger)
+public sealed class FileUploader(IFileContentStore storage, IUploadFileStore uploads, IOptions<FileUploadOptions> options, TimeProvider time, ILogger<FileUploader> logger)
 {
     public async Task<UploadFileRecord> UploadAsync(string appId, EndUserRecord user, IFormFile file, CancellationToken cancellationToken)
     {

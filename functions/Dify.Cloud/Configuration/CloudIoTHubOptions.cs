@@ -14,6 +14,12 @@ public sealed class CloudIoTHubOptions
     /// <summary>A service connection string (SAS), for local use instead of the identity.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long the read URL of a template too large for the module twin stays valid (a device offline longer must be sent
+    /// the template again). Default 6 days; at most 7, the longest a user-delegation SAS may last.
+    /// </summary>
+    public TimeSpan TemplateUrlLifetime { get; set; } = TimeSpan.FromDays(6);
+
     public string? EventHubName { get; set; }
     public string? ConsumerGroup { get; set; }
     public string? EventHubConnection { get; set; }

@@ -23,6 +23,9 @@ public sealed class CloudStorageOptions
     /// <summary>Container the document blob trigger watches (<c>documents/{dataset}/{name}</c>).</summary>
     public string DocumentsContainer { get; set; } = "documents";
 
+    /// <summary>Container of uploaded files (<c>POST /v1/files/upload</c>) and files made by nodes, one blob per file id.</summary>
+    public string FilesContainer { get; set; } = "files";
+
     /// <summary>Container of app templates: DSL dropped at <c>templates/{name}</c> is imported; the app store keeps versions under <c>versions/</c>.</summary>
     public string TemplatesContainer { get; set; } = "templates";
 }

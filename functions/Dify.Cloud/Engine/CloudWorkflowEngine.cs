@@ -1,3 +1,6 @@
+using Dify.Cloud.Configuration;
+using Dify.Cloud.Files;
+using Dify.Storage.AzureStores;
 using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine;
 using Dify.Workflows.Engine.Definition;
@@ -17,6 +20,7 @@ using Dify.Workflows.Nodes.TemplateTransform;
 using Dify.Workflows.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Dify.Models;
 
 namespace Dify.Cloud.Engine;
@@ -29,13 +33,12 @@ namespace Dify.Cloud.Engine;
 /// </summary>
 public static class CloudWorkflowEngine
 {
-    /// <summary>Where nodes keep files they produce (http-request binary responses), on the instance.</summary>
-    public static string FilesFolder => Path.Combine(Path.GetTempPath(), "dify-files");
-
     public static IServiceCollection AddCloudWorkflowEngine(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new LocalFolderFileStorage(FilesFolder, remoteClient: sp.GetRequiredService<HttpClient>()));
-        services.AddSingleton<IFileStorage>(sp => sp.GetRequiredService<LocalFolderFileStorage>());
+        // Uploads and files made by nodes (http-request binary responses) live in Blob storage, readable by every instance.
+        services.AddSingleton<IFileContentStore>(sp => new BlobFileStorage(sp.GetRequiredService<AzureStoreAccount>(),
+            sp.GetRequiredService<IOptions<CloudStorageOptions>>().Value.FilesContainer, sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFileStorage>(sp => sp.GetRequiredService<IFileContentStore>());
         services.AddSingleton(sp =>
         {
             var models = sp.GetRequiredService<IModelProviders>();

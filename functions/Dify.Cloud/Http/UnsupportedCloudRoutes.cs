@@ -6,7 +6,7 @@ namespace Dify.Cloud.Http;
 /// <summary>
 /// Routes the cloud composition does not serve yet, answered with a clear 501 instead of a 404 or a half-working
 /// feature: the Dataset (Knowledge) API, whose backend is the embedded SQLite index (in Azure, documents arrive through
-/// the <c>documents</c> container instead), and file uploads, which would land on one instance's disk.
+/// the <c>documents</c> container instead).
 /// </summary>
 public sealed class UnsupportedCloudRoutes(RequestDelegate next)
 {
@@ -15,8 +15,6 @@ public sealed class UnsupportedCloudRoutes(RequestDelegate next)
         var path = context.Request.Path;
         if (path.StartsWithSegments("/v1/datasets") || path.StartsWithSegments("/console/api/datasets"))
             throw NotSupported("The Dataset API is not supported by the Azure deployment yet; upload documents to the 'documents' container (documents/{dataset_id}/{name}) instead.");
-        if (path.StartsWithSegments("/v1/files/upload"))
-            throw NotSupported("File upload is not supported by the Azure deployment yet; pass files as remote_url.");
         return next(context);
     }
 

@@ -123,6 +123,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         // The engine's own file storage and model providers: uploads land where the document extractor reads them,
         // and suggested questions ask the same models the LLM nodes use (one set of clients per process).
         s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Files);
+        s.AddSingleton<Dify.Workflows.Files.IFileContentStore>(sp => sp.GetRequiredService<LocalApiServices>().Engine.Files);
         s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Models);
         s.AddDifyApi(configuration);
         s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory); });

@@ -21,13 +21,13 @@ public sealed record LocalFolderFileStorageOptions
 /// (32 hex digits) and are parsed before use, so no id can name a path outside the folder. Writes go
 /// to a temporary name first and are renamed into place, so readers never see half a file.
 /// </summary>
-public sealed class LocalFolderFileStorage : IFileStorage
+public sealed class LocalFolderFileStorage : IFileContentStore
 {
     private static readonly JsonSerializerOptions MetadataJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly string _root;
     private readonly LocalFolderFileStorageOptions _options;
-    private readonly HttpClient? _remoteClient;
+    private readonly RemoteFileFetcher _remote;
 
     /// <param name="rootFolder">Created when missing.</param>
     /// <param name="remoteClient">Fetches remote_url files; without one, remote files fail to open.</param>
@@ -36,7 +36,7 @@ public sealed class LocalFolderFileStorage : IFileStorage
         _root = Path.GetFullPath(rootFolder);
         Directory.CreateDirectory(_root);
         _options = options ?? new LocalFolderFileStorageOptions();
-        _remoteClient = remoteClient;
+        _remote = new RemoteFileFetcher(remoteClient, _options.MaxRemoteBytes);
     }
 
     public string RootFolder => _root;
@@ -75,6 +75,9 @@ public sealed class LocalFolderFileStorage : IFileStorage
         return ToFileValue(info);
     }
 
+    public Task<StoredFileInfo?> GetInfoAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(TryGetInfo(id, out var info) ? info : null);
+
     /// <summary>Metadata of a stored file; false for unknown or malformed ids.</summary>
     public bool TryGetInfo(string id, out StoredFileInfo? info)
     {
@@ -110,7 +113,7 @@ public sealed class LocalFolderFileStorage : IFileStorage
     {
         var method = file["transfer_method"]?.ToString();
         if (method == "remote_url")
-            return await FetchRemoteAsync(file, cancellationToken).ConfigureAwait(false);
+            return await _remote.FetchAsync(file, cancellationToken).ConfigureAwait(false);
 
         var id = (file["related_id"] ?? file["upload_file_id"] ?? file["tool_file_id"])?.ToString();
         if (string.IsNullOrEmpty(id) || !TryGetInfo(id, out var info) || info is null)
@@ -118,33 +121,8 @@ public sealed class LocalFolderFileStorage : IFileStorage
         return new FileStream(DataPath(info.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
     }
 
-    private async Task<Stream> FetchRemoteAsync(JsonObject file, CancellationToken cancellationToken)
-    {
-        var url = (file["remote_url"] ?? file["url"])?.ToString();
-        if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            throw new FileStorageException("Missing or invalid URL for remote file.");
-        if (_remoteClient is null)
-            throw new FileStorageException("Remote files cannot be fetched here (no HTTP client configured).");
-        try
-        {
-            using var response = await _remoteClient.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-                throw new FileStorageException($"Error downloading file: status code {(int)response.StatusCode}.");
-            var max = _options.MaxRemoteBytes;
-            if (response.Content.Headers.ContentLength > max)
-                throw new FileStorageException($"Remote file is larger than the limit of {BoundedCopy.Readable(max)}.");
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var bytes = await BoundedCopy.ReadAllAsync(body, max, () => $"Remote file is larger than the limit of {BoundedCopy.Readable(max)}.", cancellationToken).ConfigureAwait(false);
-            return new MemoryStream(bytes, writable: false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new FileStorageException($"Error downloading file: {e.Message}", e);
-        }
-    }
-
     /// <summary>Accepts any GUID spelling and returns the 32-digit form used on disk; rejects everything else.</summary>
-    private static bool TryNormalizeId(string? id, out string normalized)
+    public static bool TryNormalizeId(string? id, out string normalized)
     {
         normalized = "";
         if (id is null || !Guid.TryParse(id, out var guid)) return false;
@@ -156,7 +134,7 @@ public sealed class LocalFolderFileStorage : IFileStorage
     private string MetaPath(string id) => Path.Combine(_root, id + ".json");
 
     /// <summary>Keeps the last path segment only and drops control characters: the name is metadata, never a path.</summary>
-    internal static string SafeFilename(string? filename)
+    public static string SafeFilename(string? filename)
     {
         var name = (filename ?? "").Replace('\\', '/');
         name = name[(name.LastIndexOf('/') + 1)..];
