@@ -39,6 +39,8 @@ param allowedOrigins array = []
 // Storage
 param documentsContainerName string = 'documents'
 param templatesContainerName string = 'templates'
+@description('Container of uploaded files and files made by workflow nodes (the app\'s Storage:FilesContainer default).')
+param filesContainerName string = 'files'
 @description('Container holding the Flex Consumption deployment package.')
 param deploymentsContainerName string = 'deployments'
 param tableNames array = [ 'runs', 'events', 'apps' ]
@@ -131,6 +133,7 @@ module storage 'core/storage/storage.bicep' = {
     containerNames: [
       documentsContainerName
       templatesContainerName
+      filesContainerName
       deploymentsContainerName
     ]
     tableNames: tableNames

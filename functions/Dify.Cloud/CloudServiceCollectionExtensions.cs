@@ -50,7 +50,7 @@ public static class CloudServiceCollectionExtensions
     /// Service API. The host adds an <see cref="Dify.Durable.IOrchestrationClient"/> (Durable Functions, or the embedded
     /// runtime in tests) and calls the entry points: <see cref="DifyHttpPipeline"/>, <see cref="Dify.Workflows.Engine.WorkflowOrchestrator"/>,
     /// <see cref="Dify.Workflows.Engine.Runtime.NodeActivity"/>,
-    /// <see cref="DocumentBlobTriggerHandler"/>, <see cref="TemplateBlobHandler"/>.
+    /// <see cref="DocumentBlobTriggerHandler"/>, <see cref="DocumentReconciler"/>, <see cref="TemplateBlobHandler"/>.
     /// </summary>
     public static IServiceCollection AddDifyCloud(this IServiceCollection services, IConfiguration configuration)
     {
@@ -77,6 +77,8 @@ public static class CloudServiceCollectionExtensions
         services.PostConfigure<AdminOptions>(o => o.ApiKey = SettingValues.OrNull(o.ApiKey));
         services.AddSingleton<DifyHttpPipeline>();
         services.AddSingleton<DocumentBlobTriggerHandler>();
+        services.AddSingleton<IndexedDocumentLedger>();
+        services.AddSingleton<DocumentReconciler>();
         services.AddSingleton<TemplateBlobHandler>();
         AddEdge(services, configuration);
         return services;

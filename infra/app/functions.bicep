@@ -117,6 +117,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Models__Default__ApiKey: ''
     Models__Default__Model: chatDeploymentName
     Models__Embeddings__Model: embeddingDeploymentName
+    // NCRONTAB (seconds first) of the ReconcileDocuments timer: deleted, changed or missed document blobs.
+    Knowledge__ReconcileSchedule: '0 */5 * * * *'
     Search__Endpoint: searchEndpoint
     Search__VectorDimensions: string(searchVectorDimensions)
     Storage__BlobEndpoint: storage.properties.primaryEndpoints.blob

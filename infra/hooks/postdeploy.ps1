@@ -1,7 +1,7 @@
 # azd postdeploy hook (Windows). Same steps as postdeploy.sh:
-# 1. Event Grid subscription for the documents blob trigger (Source = BlobTriggerSource.EventGrid),
-#    created here because its webhook URL carries the blobs_extension system key, which exists only
-#    once the code is deployed.
+# 1. Event Grid subscriptions for the blob triggers (Source = BlobTriggerSource.EventGrid): documents ->
+#    IngestDocument, templates -> ImportTemplate; created here because their webhook URL carries the
+#    blobs_extension system key, which exists only once the code is deployed.
 # 2. IoT Edge: build and push the edge module image, apply edge-module/deployment.template.json to
 #    IOT_EDGE_DEVICE_ID; skipped with a message when it is not set or the edge-module files are absent.
 # Inputs besides the Bicep outputs: BLOB_TRIGGER_FUNCTION_NAME, IOT_EDGE_DEVICE_ID, EDGE_MODULE_IMAGE_NAME,
@@ -24,13 +24,9 @@ if (-not (Get-Command az -ErrorAction SilentlyContinue)) {
     throw 'postdeploy: the Azure CLI (az) is required (see docs/deploy-azure.md).'
 }
 
-# 1. Event Grid subscription: documents container -> blob extension webhook
-function Add-DocumentsSubscription {
-    $topic = Require $env:AZURE_EVENTGRID_SYSTEM_TOPIC_NAME 'AZURE_EVENTGRID_SYSTEM_TOPIC_NAME'
-    $container = Require $env:AZURE_DOCUMENTS_CONTAINER_NAME 'AZURE_DOCUMENTS_CONTAINER_NAME'
-    $functionName = if ($env:BLOB_TRIGGER_FUNCTION_NAME) { $env:BLOB_TRIGGER_FUNCTION_NAME } else { 'IngestDocument' }
+# 1. Event Grid subscriptions: documents and templates containers -> blob extension webhook
+function Get-BlobsExtensionKey {
     $baseUri = if ($env:SERVICE_FUNCTIONS_URI) { $env:SERVICE_FUNCTIONS_URI } else { "https://$app.azurewebsites.net" }
-
     $key = ''
     for ($attempt = 1; $attempt -le 8; $attempt++) {
         try { Invoke-WebRequest -Uri "$baseUri/" -TimeoutSec 30 -UseBasicParsing | Out-Null } catch { }
@@ -39,10 +35,10 @@ function Add-DocumentsSubscription {
         Write-Host "postdeploy: waiting for the blobs_extension system key ($attempt/8)"
         Start-Sleep -Seconds 15
     }
-    if (-not $key) {
-        Write-Warning "postdeploy: no blobs_extension system key on ${app}: the deployed app has no blob trigger yet (or its host did not start). The Event Grid subscription for '$container' was not created; run 'azd hooks run postdeploy' once the blob-triggered function is deployed."
-        return
-    }
+    return $key
+}
+
+function Add-BlobSubscription([string] $topic, [string] $container, [string] $functionName, [string] $key) {
     $endpoint = "https://$app.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.$functionName&code=$key"
     # On Windows az is a .cmd script: cmd.exe would cut the URL at '&' unless it arrives quoted.
     if ($IsWindows) { $endpoint = '"' + $endpoint + '"' }
@@ -56,6 +52,21 @@ function Add-DocumentsSubscription {
         --subject-begins-with "/blobServices/default/containers/$container/blobs/" `
         --output none
     Write-Host "postdeploy: Event Grid subscription '$container-blob-created' -> Host.Functions.$functionName"
+}
+
+function Add-BlobTriggerSubscriptions {
+    $topic = Require $env:AZURE_EVENTGRID_SYSTEM_TOPIC_NAME 'AZURE_EVENTGRID_SYSTEM_TOPIC_NAME'
+    $documents = Require $env:AZURE_DOCUMENTS_CONTAINER_NAME 'AZURE_DOCUMENTS_CONTAINER_NAME'
+    $templates = Require $env:AZURE_TEMPLATES_CONTAINER_NAME 'AZURE_TEMPLATES_CONTAINER_NAME'
+    $functionName = if ($env:BLOB_TRIGGER_FUNCTION_NAME) { $env:BLOB_TRIGGER_FUNCTION_NAME } else { 'IngestDocument' }
+    $key = Get-BlobsExtensionKey
+    if (-not $key) {
+        Write-Warning "postdeploy: no blobs_extension system key on ${app}: the deployed app has no blob trigger yet (or its host did not start). The Event Grid subscriptions for '$documents' and '$templates' were not created; run 'azd hooks run postdeploy' once the blob-triggered functions are deployed."
+        return
+    }
+    Add-BlobSubscription $topic $documents $functionName $key
+    # DSL files dropped at templates/{name} become apps (the app store's own versions/ copies are skipped by the function).
+    Add-BlobSubscription $topic $templates 'ImportTemplate' $key
 }
 
 # 2. IoT Edge module image + deployment
@@ -137,5 +148,5 @@ function Deploy-Edge {
     Write-Host "postdeploy: applied $template ($image) to IoT Edge device '$device' on $hub"
 }
 
-Add-DocumentsSubscription
+Add-BlobTriggerSubscriptions
 Deploy-Edge

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # azd postdeploy hook.
-# 1. Event Grid subscription for the documents blob trigger (Source = BlobTriggerSource.EventGrid).
-#    It is created here, not in Bicep, because its webhook URL carries the app's blobs_extension system
-#    key, which exists only once the code is deployed and the host has loaded the blob extension.
+# 1. Event Grid subscriptions for the blob triggers (Source = BlobTriggerSource.EventGrid): documents ->
+#    IngestDocument, templates -> ImportTemplate. Created here, not in Bicep, because their webhook URL
+#    carries the app's blobs_extension system key, which exists only once the code is deployed and the
+#    host has loaded the blob extension.
 # 2. IoT Edge: build and push the edge module image to the registry, then apply
 #    edge-module/deployment.template.json to the device IOT_EDGE_DEVICE_ID. Skipped with a message when
 #    IOT_EDGE_DEVICE_ID is not set or the edge-module files are not there.
 #
 # Inputs besides the Bicep outputs (set with `azd env set NAME VALUE`):
-#   BLOB_TRIGGER_FUNCTION_NAME  name of the blob-triggered function (default IngestDocument)
+#   BLOB_TRIGGER_FUNCTION_NAME  name of the documents blob-triggered function (default IngestDocument)
 #   IOT_EDGE_DEVICE_ID          IoT Edge device to deploy to (unset: skip the edge part)
 #   EDGE_MODULE_IMAGE_NAME      repository name in the registry (default dify-edge)
 #   EDGE_IMAGE_TAG              image tag (default: git short commit, else a timestamp)
@@ -29,42 +30,54 @@ if ! command -v az >/dev/null 2>&1; then
 fi
 
 # ---------------------------------------------------------------------------------------------------
-# 1. Event Grid subscription: documents container -> blob extension webhook
+# 1. Event Grid subscriptions: documents and templates containers -> blob extension webhook
 # ---------------------------------------------------------------------------------------------------
-subscribe_documents() {
-  local app="$AZURE_FUNCTION_APP_NAME" group="$AZURE_RESOURCE_GROUP"
-  local topic="${AZURE_EVENTGRID_SYSTEM_TOPIC_NAME:?is not set: run azd provision first}"
-  local container="${AZURE_DOCUMENTS_CONTAINER_NAME:?is not set: run azd provision first}"
-  local function_name="${BLOB_TRIGGER_FUNCTION_NAME:-IngestDocument}"
-  local key="" attempt
-
+# Prints the blobs_extension system key, or nothing when the deployed app has no blob trigger (yet).
+blobs_extension_key() {
+  local app="$AZURE_FUNCTION_APP_NAME" group="$AZURE_RESOURCE_GROUP" key="" attempt
   # Wake the host (Flex Consumption scales to zero) so the blob extension registers its system key.
   for attempt in 1 2 3 4 5 6 7 8; do
     curl -s -o /dev/null -m 30 "${SERVICE_FUNCTIONS_URI:-https://$app.azurewebsites.net}/" || true
     key=$(az functionapp keys list --name "$app" --resource-group "$group" \
             --query "systemKeys.blobs_extension" -o tsv 2>/dev/null || true)
     [ -n "$key" ] && break
-    echo "postdeploy: waiting for the blobs_extension system key ($attempt/8)"
+    echo "postdeploy: waiting for the blobs_extension system key ($attempt/8)" >&2
     sleep 15
   done
-  if [ -z "$key" ]; then
-    echo "postdeploy: WARNING: no blobs_extension system key on $app: the deployed app has no blob trigger yet"
-    echo "  (or its host did not start). The Event Grid subscription for '$container' was not created;"
-    echo "  run 'azd hooks run postdeploy' once the blob-triggered function is deployed."
-    return 0
-  fi
+  printf '%s' "$key"
+}
 
-  local endpoint="https://$app.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.$function_name&code=$key"
+# subscribe CONTAINER FUNCTION KEY: BlobCreated events of CONTAINER go to the blob-triggered FUNCTION.
+subscribe() {
+  local container="$1" function_name="$2" key="$3"
+  local endpoint="https://$AZURE_FUNCTION_APP_NAME.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.$function_name&code=$key"
   az eventgrid system-topic event-subscription create \
     --name "$container-blob-created" \
-    --resource-group "$group" \
-    --system-topic-name "$topic" \
+    --resource-group "$AZURE_RESOURCE_GROUP" \
+    --system-topic-name "$AZURE_EVENTGRID_SYSTEM_TOPIC_NAME" \
     --endpoint-type webhook \
     --endpoint "$endpoint" \
     --included-event-types Microsoft.Storage.BlobCreated \
     --subject-begins-with "/blobServices/default/containers/$container/blobs/" \
     --output none
   echo "postdeploy: Event Grid subscription '$container-blob-created' -> Host.Functions.$function_name"
+}
+
+subscribe_blob_triggers() {
+  : "${AZURE_EVENTGRID_SYSTEM_TOPIC_NAME:?is not set: run azd provision first}"
+  local documents="${AZURE_DOCUMENTS_CONTAINER_NAME:?is not set: run azd provision first}"
+  local templates="${AZURE_TEMPLATES_CONTAINER_NAME:?is not set: run azd provision first}"
+  local key
+  key=$(blobs_extension_key)
+  if [ -z "$key" ]; then
+    echo "postdeploy: WARNING: no blobs_extension system key on $AZURE_FUNCTION_APP_NAME: the deployed app has no blob trigger yet"
+    echo "  (or its host did not start). The Event Grid subscriptions for '$documents' and '$templates' were not created;"
+    echo "  run 'azd hooks run postdeploy' once the blob-triggered functions are deployed."
+    return 0
+  fi
+  subscribe "$documents" "${BLOB_TRIGGER_FUNCTION_NAME:-IngestDocument}" "$key"
+  # DSL files dropped at templates/{name} become apps (the app store's own versions/ copies are skipped by the function).
+  subscribe "$templates" ImportTemplate "$key"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -146,5 +159,5 @@ deploy_edge() {
   echo "postdeploy: applied $template ($image) to IoT Edge device '$device' on $hub"
 }
 
-subscribe_documents
+subscribe_blob_triggers
 deploy_edge

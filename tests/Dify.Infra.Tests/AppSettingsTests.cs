@@ -23,7 +23,7 @@ public sealed class AppSettingsTests
     public static readonly string[] Required =
     [
         "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "DURABLE_TASK_SCHEDULER_CONNECTION_STRING", "TASKHUB_NAME",
-        "Models__Default__Endpoint", "Models__Default__ApiKey", "Models__Default__Model", "Models__Embeddings__Model",
+        "Models__Default__Endpoint", "Models__Default__ApiKey", "Models__Default__Model", "Models__Embeddings__Model", "Knowledge__ReconcileSchedule",
         "Search__Endpoint", "Storage__BlobEndpoint", "Storage__TableEndpoint", "IoTHub__HostName",
         "IoTHub__EventHubConnection", "Admin__ApiKey", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_CLIENT_ID",
     ];

@@ -79,6 +79,7 @@ public sealed partial class HookScriptTests : IDisposable
             ["SERVICE_FUNCTIONS_URI"] = "https://func-abc.azurewebsites.net",
             ["AZURE_EVENTGRID_SYSTEM_TOPIC_NAME"] = "evgst-abc",
             ["AZURE_DOCUMENTS_CONTAINER_NAME"] = "documents",
+            ["AZURE_TEMPLATES_CONTAINER_NAME"] = "templates",
             ["AZURE_CONTAINER_REGISTRY_NAME"] = "crabc",
             ["AZURE_CONTAINER_REGISTRY_ENDPOINT"] = "crabc.azurecr.io",
             ["AZURE_IOT_HUB_NAME"] = "iot-abc",
@@ -90,7 +91,7 @@ public sealed partial class HookScriptTests : IDisposable
     }
 
     [Fact]
-    public void Postdeploy_subscribes_documents_and_skips_edge_without_a_device()
+    public void Postdeploy_subscribes_documents_and_templates_and_skips_edge_without_a_device()
     {
         var (code, stdout, stderr) = Run("postdeploy.sh", Outputs());
         Assert.True(code == 0, stderr);
@@ -99,6 +100,11 @@ public sealed partial class HookScriptTests : IDisposable
         Assert.Contains("az eventgrid system-topic event-subscription create --name documents-blob-created --resource-group rg-test --system-topic-name evgst-abc --endpoint-type webhook "
             + "--endpoint https://func-abc.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.IngestDocument&code=blobkey== "
             + "--included-event-types Microsoft.Storage.BlobCreated --subject-begins-with /blobServices/default/containers/documents/blobs/", log, StringComparison.Ordinal);
+        Assert.Contains("az eventgrid system-topic event-subscription create --name templates-blob-created --resource-group rg-test --system-topic-name evgst-abc --endpoint-type webhook "
+            + "--endpoint https://func-abc.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.ImportTemplate&code=blobkey== "
+            + "--included-event-types Microsoft.Storage.BlobCreated --subject-begins-with /blobServices/default/containers/templates/blobs/", log, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Matches(log, "event-subscription create").Count);
+        Assert.Equal(1, Regex.Matches(log, "functionapp keys list").Count); // one key serves both subscriptions
         Assert.DoesNotContain("iot ", log, StringComparison.Ordinal);
         Assert.DoesNotContain("acr ", log, StringComparison.Ordinal);
     }

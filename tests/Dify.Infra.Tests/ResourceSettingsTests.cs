@@ -58,7 +58,7 @@ public sealed partial class ResourceSettingsTests
     public void Storage_holds_the_app_containers_and_the_deployment_container()
     {
         var main = Repo.Read("infra/main.bicep");
-        foreach (var container in new[] { "documents", "templates", "deployments" })
+        foreach (var container in new[] { "documents", "templates", "files", "deployments" })
             Assert.Contains($"ContainerName string = '{container}'", main, StringComparison.Ordinal);
         Assert.Contains("deploymentContainerName: deploymentsContainerName", main, StringComparison.Ordinal);
     }

@@ -19,11 +19,12 @@ public sealed record DocumentBlobOutcome(DocumentBlobAction Action, string Datas
 /// The entry point of the <c>documents/{dataset}/{name}</c> blob trigger: reads the blob and runs it through the
 /// ingestion pipeline (<see cref="KnowledgeIngestor"/>: extract, clean, split, embed), then replaces the document's chunks
 /// in the search index; a blob that is gone is removed from both. The dataset is created on first use (named after its
-/// id, embedded with <c>Models:Embeddings:Model</c> when set). Re-running for the same blob is harmless.
+/// id, embedded with <c>Models:Embeddings:Model</c> when set). Re-running for the same blob is harmless. Each outcome is
+/// recorded in the <see cref="IndexedDocumentLedger"/> (blob ETag taken in), which <see cref="DocumentReconciler"/> compares with the container.
 /// </summary>
 public sealed class DocumentBlobTriggerHandler(
-    CloudResources resources, AzureStoreAccount account, TableDatasetCatalog datasets, AzureSearchKnowledgeIndex index,
-    IOptions<CloudStorageOptions> storage, IOptions<CloudKnowledgeOptions> knowledge, ILogger<DocumentBlobTriggerHandler> logger)
+    CloudResources resources, AzureStoreAccount account, TableDatasetCatalog datasets, AzureSearchKnowledgeIndex index, IndexedDocumentLedger ledger,
+    IOptions<CloudStorageOptions> storage, IOptions<CloudKnowledgeOptions> knowledge, TimeProvider time, ILogger<DocumentBlobTriggerHandler> logger)
 {
     // Creates or updates the index schema once per instance, before the first write.
     private readonly Lazy<Task> _indexReady = new(() => index.EnsureIndexAsync(CancellationToken.None));
@@ -41,8 +42,11 @@ public sealed class DocumentBlobTriggerHandler(
             var dataset = await EnsureDatasetAsync(ingestor, datasetId, cancellationToken).ConfigureAwait(false);
             var document = await ingestor.IngestAsync(dataset.Id, blobName, Path.GetFileName(blobName), blob.Content, ProcessRule.Automatic, cancellationToken,
                 sourceName: $"{container}/{datasetId}/{blobName}").ConfigureAwait(false);
+            var version = blob.Properties.ETag.ToString();
             if (document.Status != DocumentStatus.Completed)
             {
+                // Recorded so that reconciling retries this document only when its blob changes.
+                await ledger.RecordAsync(new IndexedDocument(datasetId, blobName, version, Failed: true, 0, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 logger.LogWarning("Document {DocumentId} of dataset {DatasetId} failed to ingest: {Error}", blobName, datasetId, document.Error);
                 return new DocumentBlobOutcome(DocumentBlobAction.Failed, datasetId, blobName, 0, document.Error);
             }
@@ -50,6 +54,7 @@ public sealed class DocumentBlobTriggerHandler(
             // Replace, not merge: a shorter new version must not leave the old tail searchable.
             await index.DeleteDocumentAsync(datasetId, blobName, cancellationToken).ConfigureAwait(false);
             await index.UpsertAsync(chunks, cancellationToken).ConfigureAwait(false);
+            await ledger.RecordAsync(new IndexedDocument(datasetId, blobName, version, Failed: false, chunks.Count, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Indexed {ChunkCount} chunks of {DocumentId} in dataset {DatasetId}", chunks.Count, blobName, datasetId);
             return new DocumentBlobOutcome(DocumentBlobAction.Ingested, datasetId, blobName, chunks.Count);
         }
@@ -57,6 +62,7 @@ public sealed class DocumentBlobTriggerHandler(
         {
             await ingestor.DeleteDocumentAsync(datasetId, blobName, cancellationToken).ConfigureAwait(false);
             var removed = await index.DeleteDocumentAsync(datasetId, blobName, cancellationToken).ConfigureAwait(false);
+            await ledger.RemoveAsync(datasetId, blobName, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Blob {Container}/{DatasetId}/{DocumentId} is gone: removed {ChunkCount} chunks", container, datasetId, blobName, removed);
             return new DocumentBlobOutcome(DocumentBlobAction.Removed, datasetId, blobName, removed);
         }

@@ -11,10 +11,11 @@ public sealed class CloudTables(AzureStoreAccount account)
     public string Feedback => account.Options.TablePrefix + "feedback";
     public string Uploads => account.Options.TablePrefix + "uploads";
     public string Datasets => account.Options.TablePrefix + "datasets";
+    public string IndexedDocuments => account.Options.TablePrefix + "indexeddocs";
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Feedback, Uploads, Datasets })
+        foreach (var table in new[] { Feedback, Uploads, Datasets, IndexedDocuments })
             await Client.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
     }
 
