@@ -104,7 +104,7 @@ public sealed partial class HookScriptTests : IDisposable
             + "--endpoint https://func-abc.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.ImportTemplate&code=blobkey== "
             + "--included-event-types Microsoft.Storage.BlobCreated --subject-begins-with /blobServices/default/containers/templates/blobs/", log, StringComparison.Ordinal);
         Assert.Equal(2, Regex.Matches(log, "event-subscription create").Count);
-        Assert.Equal(1, Regex.Matches(log, "functionapp keys list").Count); // one key serves both subscriptions
+        Assert.Single(Regex.Matches(log, "functionapp keys list")); // one key serves both subscriptions
         Assert.DoesNotContain("iot ", log, StringComparison.Ordinal);
         Assert.DoesNotContain("acr ", log, StringComparison.Ordinal);
     }
