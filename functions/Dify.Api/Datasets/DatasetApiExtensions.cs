@@ -33,6 +33,7 @@ public static class DatasetApiExtensions
         v1.AddEndpointFilter(new Resolved<DatasetKeyFilter>());
         DatasetEndpoints.Map(v1);
         DocumentEndpoints.Map(v1);
+        DocumentStatusEndpoints.Map(v1);
         SegmentEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
 

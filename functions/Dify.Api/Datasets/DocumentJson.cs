@@ -27,7 +27,7 @@ internal static class DocumentJson
             ["enabled"] = d.Enabled,
             ["disabled_at"] = null,
             ["disabled_by"] = null,
-            ["archived"] = false,
+            ["archived"] = d.Archived,
             ["display_status"] = DisplayStatus(d),
             ["word_count"] = d.WordCount,
             ["hit_count"] = 0,
@@ -60,6 +60,7 @@ internal static class DocumentJson
     {
         DocumentStatus.Waiting => "queuing",
         DocumentStatus.Error => "error",
+        DocumentStatus.Completed when d.Archived => "archived",
         DocumentStatus.Completed => d.Enabled ? "available" : "disabled",
         _ => "indexing",
     };

@@ -65,6 +65,7 @@ public static class OpenApiDocument
         new("GET", "/v1/datasets/{datasetId}/documents/{documentId}", "Get a document", "dataset"),
         new("DELETE", "/v1/datasets/{datasetId}/documents/{documentId}", "Delete a document", "dataset", Success: 204),
         new("GET", "/v1/datasets/{datasetId}/documents/{batch}/indexing-status", "Indexing progress of a batch", "dataset"),
+        new("PATCH", "/v1/datasets/{datasetId}/documents/status/{action}", "Enable, disable, archive or un_archive documents", "dataset", "json"),
         new("GET", "/v1/datasets/{datasetId}/documents/{documentId}/segments", "List segments", "dataset"),
         new("POST", "/v1/datasets/{datasetId}/documents/{documentId}/segments", "Add segments", "dataset", "json"),
         new("GET", "/v1/datasets/{datasetId}/documents/{documentId}/segments/{segmentId}", "Get a segment", "dataset"),

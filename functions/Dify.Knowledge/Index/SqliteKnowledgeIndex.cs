@@ -308,12 +308,12 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         }
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT id, status, enabled, metadata_json FROM documents WHERE dataset_id = $dataset";
+            command.CommandText = "SELECT id, status, enabled, metadata_json, archived FROM documents WHERE dataset_id = $dataset";
             command.Parameters.AddWithValue("$dataset", dataset.Id);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var searchable = reader.GetString(1) == "completed" && reader.GetInt64(2) != 0;
+                var searchable = reader.GetString(1) == "completed" && reader.GetInt64(2) != 0 && reader.GetInt64(4) == 0;
                 var metadata = reader.IsDBNull(3) ? null : JsonNode.Parse(reader.GetString(3)) as JsonObject;
                 view.SetDocument(reader.GetString(0), searchable, metadata);
             }

@@ -41,6 +41,7 @@ public sealed class KnowledgeIngestor
         _indexStep = new IndexStep(database, index, embeddings, _options, _logger);
         Attributes = new KnowledgeAttributes(database);
         Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync);
+        Edits = new DocumentEdits(database, index, Documents, GateAsync);
     }
 
     public DocumentStore Documents { get; }
@@ -50,6 +51,9 @@ public sealed class KnowledgeIngestor
 
     /// <summary>Segment (chunk) reads and edits of ingested documents.</summary>
     public SegmentStore Segments { get; }
+
+    /// <summary>Enabled, archived and metadata edits of ingested documents (no re-embedding).</summary>
+    public DocumentEdits Edits { get; }
 
     public DatasetStore Datasets => _index.Datasets;
 
@@ -237,7 +241,7 @@ public sealed class KnowledgeIngestor
             {
                 await DocumentStore.SetStatusAsync(lease.Connection, datasetId, documentId, DocumentStatus.Completed, "completed_at", null, ct).ConfigureAwait(false);
                 await DocumentStore.SetProgressAsync(lease.Connection, datasetId, documentId, record?.TotalSegments ?? 0, ct).ConfigureAwait(false);
-                _index.ApplyDocument(datasetId, documentId, record?.Enabled ?? true, record?.Metadata ?? metadata);
+                _index.ApplyDocument(datasetId, documentId, record is null || (record.Enabled && !record.Archived), record?.Metadata ?? metadata);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
