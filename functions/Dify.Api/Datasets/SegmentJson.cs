@@ -25,6 +25,9 @@ internal static class SegmentJson
             });
         }
         var json = Common(s.Id, s.Position, s.DocumentId, s.Content, s.Hash, s.Enabled, s.Indexed, document, createdBy);
+        json["answer"] = s.Answer;
+        json["keywords"] = new JsonArray([.. (s.Keywords ?? []).Select(k => (JsonNode)k)]);
+        json["hit_count"] = s.HitCount;
         json["updated_at"] = document.CompletedAt ?? document.CreatedAt;
         json["updated_by"] = null;
         json["child_chunks"] = children;

@@ -120,7 +120,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Files);
         s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Models);
         s.AddDifyApi(configuration);
-        s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory); });
+        s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory, new Dify.Workflows.Knowledge.ModelReranker(l.Engine.Models.Rerank)); });
         s.PostConfigure<AdminOptions>(o => o.ApiKey = adminKey);
         // Browser chat UIs call the Service API from other origins, as they may with Dify.
         s.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));

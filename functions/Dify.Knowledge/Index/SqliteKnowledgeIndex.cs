@@ -55,6 +55,10 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(KnowledgeQuery query, CancellationToken cancellationToken) =>
         (await SearchAsync(query, cancellationToken).ConfigureAwait(false)).Select(h => h.Chunk).ToList();
 
+    /// <summary>+1 hit_count for each returned segment.</summary>
+    public Task RecordHitsAsync(IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken) =>
+        SegmentHits.IncrementAsync(_database, chunks.Select(c => (c.DatasetId, c.DocumentId, c.SegmentId)), cancellationToken);
+
     /// <summary>Like <see cref="RetrieveAsync"/>, with the matched child chunks of parent-child hits.</summary>
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {

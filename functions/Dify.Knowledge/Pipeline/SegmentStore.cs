@@ -46,9 +46,13 @@ public sealed class SegmentStore
     }
 
     /// <summary>Appends segments after the last one. Throws <see cref="InvalidOperationException"/> unless the document is completed.</summary>
-    public async Task<IReadOnlyList<SegmentRecord>> AddAsync(string datasetId, string documentId, IReadOnlyList<string> contents, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SegmentRecord>> AddAsync(string datasetId, string documentId, IReadOnlyList<string> contents, CancellationToken cancellationToken) =>
+        AddAsync(datasetId, documentId, contents.Select(c => new SegmentDraft(c)).ToList(), cancellationToken);
+
+    /// <summary>Appends segments (with answers and keywords) after the last one. Throws <see cref="InvalidOperationException"/> unless the document is completed.</summary>
+    public async Task<IReadOnlyList<SegmentRecord>> AddAsync(string datasetId, string documentId, IReadOnlyList<SegmentDraft> drafts, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(contents);
+        ArgumentNullException.ThrowIfNull(drafts);
         var gate = await _gate(datasetId, documentId, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -61,12 +65,15 @@ public sealed class SegmentStore
                     var next = await ScalarAsync(lease.Connection, "SELECT COALESCE(MAX(position), 0) + 1 FROM chunks WHERE dataset_id = $dataset AND document_id = $doc",
                         datasetId, documentId, cancellationToken).ConfigureAwait(false);
                     await using var writer = new ChunkRows.Writer(lease.Connection, datasetId, documentId);
-                    foreach (var content in contents)
+                    foreach (var draft in drafts)
                     {
                         var position = (int)next++;
-                        await writer.AddAsync(new ChunkDraft(position, content, Children(context.Rule, content)), cancellationToken).ConfigureAwait(false);
+                        await writer.AddAsync(new ChunkDraft(position, draft.Content, Children(context.Rule, draft.Content)), cancellationToken).ConfigureAwait(false);
                         positions.Add(position);
                     }
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                    for (var i = 0; i < drafts.Count; i++)
+                        await SegmentExtras.SetAsync(lease.Connection, datasetId, documentId, positions[i], drafts[i].Answer, drafts[i].Keywords, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
             }
             await IndexAsync(context, cancellationToken).ConfigureAwait(false);
@@ -80,8 +87,14 @@ public sealed class SegmentStore
     }
 
     /// <summary>Changes a segment's content (re-embedded) and/or enabled flag; null when there is no such segment.</summary>
-    public async Task<SegmentRecord?> UpdateAsync(string datasetId, string documentId, string segmentId, string? content, bool? enabled, CancellationToken cancellationToken)
+    public Task<SegmentRecord?> UpdateAsync(string datasetId, string documentId, string segmentId, string? content, bool? enabled, CancellationToken cancellationToken) =>
+        UpdateAsync(datasetId, documentId, segmentId, new SegmentEdit(content, enabled), cancellationToken);
+
+    /// <summary>Changes a segment's content (re-embedded), enabled flag, answer and keywords; null when there is no such segment.</summary>
+    public async Task<SegmentRecord?> UpdateAsync(string datasetId, string documentId, string segmentId, SegmentEdit edit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(edit);
+        var (content, enabled) = (edit.Content, edit.Enabled);
         var gate = await _gate(datasetId, documentId, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -120,6 +133,8 @@ public sealed class SegmentStore
                         toggle.Parameters.AddWithValue("$row", rowId);
                         await toggle.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
+                    if (edit.Answer is not null || edit.Keywords is not null)
+                        await SegmentExtras.SetAsync(c, rowId, edit.Answer, edit.Keywords, cancellationToken).ConfigureAwait(false);
                     await RefreshCountsAsync(c, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 _index.Forget(datasetId);
@@ -205,7 +220,8 @@ public sealed class SegmentStore
              AND (segment_id = $segment OR parent_id IN (SELECT id FROM chunks WHERE dataset_id = $dataset AND document_id = $doc AND segment_id = $segment))
             """;
         command.CommandText = $"""
-            SELECT id, segment_id, position, child_position, COALESCE(parent_id, 0), kind, content, content_hash, indexed, enabled
+            SELECT id, segment_id, position, child_position, COALESCE(parent_id, 0), kind, content, content_hash, indexed, enabled,
+                keywords_json, answer, hit_count
             FROM chunks WHERE dataset_id = $dataset AND document_id = $doc{filter} ORDER BY position, child_position, id
             """;
         command.Parameters.AddWithValue("$dataset", datasetId);
@@ -227,7 +243,8 @@ public sealed class SegmentStore
             var children = new List<ChildChunkRecord>();
             byRow[reader.GetInt64(0)] = children;
             segments.Add((reader.GetInt64(0), new SegmentRecord(reader.GetString(1), documentId, reader.GetInt32(2), reader.GetString(6), hash, indexed,
-                reader.GetInt64(9) != 0, children), children));
+                reader.GetInt64(9) != 0, children, SegmentExtras.Keywords(reader.IsDBNull(10) ? null : reader.GetString(10)),
+                reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetInt32(12)), children));
         }
         // A parent is indexed when its children are.
         return segments.Select(s => s.Children.Count > 0 ? s.Segment with { Indexed = s.Children.All(c => c.Indexed) } : s.Segment).ToList();
