@@ -35,6 +35,7 @@ public static class DatasetApiExtensions
         DocumentEndpoints.Map(v1);
         DocumentStatusEndpoints.Map(v1);
         SegmentEndpoints.Map(v1);
+        ChildChunkEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");

@@ -42,6 +42,7 @@ public sealed class KnowledgeIngestor
         Attributes = new KnowledgeAttributes(database);
         Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync);
         Edits = new DocumentEdits(database, index, Documents, GateAsync);
+        ChildChunks = new ChildChunkStore(database, index, Segments, GateAsync);
     }
 
     public DocumentStore Documents { get; }
@@ -51,6 +52,9 @@ public sealed class KnowledgeIngestor
 
     /// <summary>Segment (chunk) reads and edits of ingested documents.</summary>
     public SegmentStore Segments { get; }
+
+    /// <summary>Child chunks of parent-child segments.</summary>
+    public ChildChunkStore ChildChunks { get; }
 
     /// <summary>Enabled, archived and metadata edits of ingested documents (no re-embedding).</summary>
     public DocumentEdits Edits { get; }

@@ -172,7 +172,7 @@ public sealed class SegmentStore
         }
     }
 
-    private async Task<IngestionContext> ContextAsync(string datasetId, string documentId, CancellationToken ct)
+    internal async Task<IngestionContext> ContextAsync(string datasetId, string documentId, CancellationToken ct)
     {
         var dataset = await _index.Datasets.GetAsync(datasetId, ct).ConfigureAwait(false)
                       ?? throw new ArgumentException($"Dataset '{datasetId}' does not exist.", nameof(datasetId));
@@ -184,7 +184,7 @@ public sealed class SegmentStore
     }
 
     /// <summary>Embeds and indexes the document's pending chunks, then counts every segment as completed.</summary>
-    private async Task IndexAsync(IngestionContext context, CancellationToken ct)
+    internal async Task IndexAsync(IngestionContext context, CancellationToken ct)
     {
         await _indexStep.RunAsync(context, ct).ConfigureAwait(false);
         await using var lease = await _database.WriteAsync(ct).ConfigureAwait(false);
@@ -199,7 +199,7 @@ public sealed class SegmentStore
         return children.Chunk(content).Select(d => d.Content).ToList();
     }
 
-    private async Task<(long RowId, string Content, bool Enabled)> FindAsync(string datasetId, string documentId, string segmentId, CancellationToken ct)
+    internal async Task<(long RowId, string Content, bool Enabled)> FindAsync(string datasetId, string documentId, string segmentId, CancellationToken ct)
     {
         await using var lease = await _database.ReadAsync(ct).ConfigureAwait(false);
         await using var command = lease.Connection.CreateCommand();
@@ -276,7 +276,7 @@ public sealed class SegmentStore
     }
 
     /// <summary>Takes the segment's searched rows (itself, or its children) out of the full-text index.</summary>
-    private static Task RemoveFromFullTextAsync(SqliteConnection c, long rowId, CancellationToken ct) => ExecuteAsync(c, """
+    internal static Task RemoveFromFullTextAsync(SqliteConnection c, long rowId, CancellationToken ct) => ExecuteAsync(c, """
         INSERT INTO chunks_fts(chunks_fts, rowid, content)
             SELECT 'delete', id, content FROM chunks WHERE (id = $row OR parent_id = $row) AND indexed = 1 AND kind <> 1
         """, rowId, ct);
