@@ -36,6 +36,7 @@ public static class DatasetApiExtensions
         DocumentStatusEndpoints.Map(v1);
         SegmentEndpoints.Map(v1);
         ChildChunkEndpoints.Map(v1);
+        MetadataEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");

@@ -43,6 +43,7 @@ public sealed class KnowledgeIngestor
         Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync);
         Edits = new DocumentEdits(database, index, Documents, GateAsync);
         ChildChunks = new ChildChunkStore(database, index, Segments, GateAsync);
+        Metadata = new DatasetMetadata(Attributes, Documents, Edits);
     }
 
     public DocumentStore Documents { get; }
@@ -52,6 +53,9 @@ public sealed class KnowledgeIngestor
 
     /// <summary>Segment (chunk) reads and edits of ingested documents.</summary>
     public SegmentStore Segments { get; }
+
+    /// <summary>Metadata fields of datasets and their values on documents.</summary>
+    public DatasetMetadata Metadata { get; }
 
     /// <summary>Child chunks of parent-child segments.</summary>
     public ChildChunkStore ChildChunks { get; }
