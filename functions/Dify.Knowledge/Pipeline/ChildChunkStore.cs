@@ -14,9 +14,13 @@ public sealed class ChildChunkStore
     private readonly SqliteKnowledgeIndex _index;
     private readonly SegmentStore _segments;
     private readonly Func<string, string, CancellationToken, Task<SemaphoreSlim>> _gate;
+    private readonly Func<string, string, CancellationToken, Task> _publish;
 
-    internal ChildChunkStore(KnowledgeDatabase database, SqliteKnowledgeIndex index, SegmentStore segments, Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate)
+    internal ChildChunkStore(
+        KnowledgeDatabase database, SqliteKnowledgeIndex index, SegmentStore segments, Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate,
+        Func<string, string, CancellationToken, Task> publish)
     {
+        _publish = publish;
         _database = database;
         _index = index;
         _segments = segments;
@@ -72,20 +76,23 @@ public sealed class ChildChunkStore
         {
             var (parentRow, _, _) = await _segments.FindAsync(datasetId, documentId, segmentId, cancellationToken).ConfigureAwait(false);
             if (parentRow == 0) return false;
-            await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
             var deleted = false;
-            await lease.Connection.InTransactionAsync(async () =>
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
-                var row = await ChildRowAsync(lease.Connection, parentRow, childId, cancellationToken).ConfigureAwait(false);
-                if (row == 0) return;
-                await SegmentStore.RemoveFromFullTextAsync(lease.Connection, row, cancellationToken).ConfigureAwait(false);
-                await using var delete = lease.Connection.CreateCommand();
-                delete.CommandText = "DELETE FROM chunks WHERE id = $row";
-                delete.Parameters.AddWithValue("$row", row);
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                deleted = true;
-            }, cancellationToken).ConfigureAwait(false);
-            if (deleted) _index.Forget(datasetId);
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    var row = await ChildRowAsync(lease.Connection, parentRow, childId, cancellationToken).ConfigureAwait(false);
+                    if (row == 0) return;
+                    await SegmentStore.RemoveFromFullTextAsync(lease.Connection, row, cancellationToken).ConfigureAwait(false);
+                    await using var delete = lease.Connection.CreateCommand();
+                    delete.CommandText = "DELETE FROM chunks WHERE id = $row";
+                    delete.Parameters.AddWithValue("$row", row);
+                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    deleted = true;
+                }, cancellationToken).ConfigureAwait(false);
+                if (deleted) _index.Forget(datasetId);
+            }
+            if (deleted) await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return deleted;
         }
         finally
@@ -112,6 +119,7 @@ public sealed class ChildChunkStore
             if (childId is null) return null;
             // Only rows left unindexed by the edit are embedded: the one child.
             await _segments.IndexAsync(context, ct).ConfigureAwait(false);
+            await _publish(datasetId, documentId, ct).ConfigureAwait(false);
             var children = await ListAsync(datasetId, documentId, segmentId, ct).ConfigureAwait(false);
             return children?.FirstOrDefault(c => c.Id == childId);
         }

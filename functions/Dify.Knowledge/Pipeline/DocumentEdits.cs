@@ -15,10 +15,13 @@ public sealed class DocumentEdits
     private readonly SqliteKnowledgeIndex _index;
     private readonly DocumentStore _documents;
     private readonly Func<string, string, CancellationToken, Task<SemaphoreSlim>> _gate;
+    private readonly Func<string, string, CancellationToken, Task> _publish;
 
     internal DocumentEdits(
-        KnowledgeDatabase database, SqliteKnowledgeIndex index, DocumentStore documents, Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate)
+        KnowledgeDatabase database, SqliteKnowledgeIndex index, DocumentStore documents, Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate,
+        Func<string, string, CancellationToken, Task> publish)
     {
+        _publish = publish;
         _database = database;
         _index = index;
         _documents = documents;
@@ -44,18 +47,22 @@ public sealed class DocumentEdits
         var gate = await _gate(datasetId, documentId, ct).ConfigureAwait(false);
         try
         {
-            await using var lease = await _database.WriteAsync(ct).ConfigureAwait(false);
-            await using (var command = lease.Connection.CreateCommand())
+            DocumentRecord? record;
+            await using (var lease = await _database.WriteAsync(ct).ConfigureAwait(false))
             {
-                command.CommandText = $"UPDATE documents SET {set}, updated_at = $now WHERE dataset_id = $dataset AND id = $id";
-                command.Parameters.AddWithValue("$now", DocumentStore.Now());
-                command.Parameters.AddWithValue("$dataset", datasetId);
-                command.Parameters.AddWithValue("$id", documentId);
-                bind(command);
-                if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) return null;
+                await using (var command = lease.Connection.CreateCommand())
+                {
+                    command.CommandText = $"UPDATE documents SET {set}, updated_at = $now WHERE dataset_id = $dataset AND id = $id";
+                    command.Parameters.AddWithValue("$now", DocumentStore.Now());
+                    command.Parameters.AddWithValue("$dataset", datasetId);
+                    command.Parameters.AddWithValue("$id", documentId);
+                    bind(command);
+                    if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) return null;
+                }
+                record = await _documents.GetAsync(datasetId, documentId, ct).ConfigureAwait(false);
+                if (record is not null) _index.ApplyDocument(datasetId, documentId, record.Searchable, record.Metadata);
             }
-            var record = await _documents.GetAsync(datasetId, documentId, ct).ConfigureAwait(false);
-            if (record is not null) _index.ApplyDocument(datasetId, documentId, record.Searchable, record.Metadata);
+            await _publish(datasetId, documentId, ct).ConfigureAwait(false);
             return record;
         }
         finally

@@ -28,8 +28,15 @@ public sealed class KnowledgeIngestor
     private readonly IIngestionStep[] _readSteps;
     private readonly IndexStep _indexStep;
     private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _documentGates = new();
+    private readonly IndexWriterSync? _writer;
 
-    public KnowledgeIngestor(KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions? options = null, ILogger<KnowledgeIngestor>? logger = null)
+    /// <param name="indexWriter">
+    /// An external index (e.g. Azure AI Search) that receives every document once it completes or changes, and loses it
+    /// when it is deleted, disabled or archived; null → the embedded index only.
+    /// </param>
+    public KnowledgeIngestor(
+        KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions? options = null, ILogger<KnowledgeIngestor>? logger = null,
+        AzureSearch.IKnowledgeIndexWriter? indexWriter = null)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
         _index = index ?? throw new ArgumentNullException(nameof(index));
@@ -40,9 +47,10 @@ public sealed class KnowledgeIngestor
         _readSteps = [new ParseStep(_options), new CleanStep(), new SplitStep(database, _options)];
         _indexStep = new IndexStep(database, index, embeddings, _options, _logger);
         Attributes = new KnowledgeAttributes(database);
-        Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync);
-        Edits = new DocumentEdits(database, index, Documents, GateAsync);
-        ChildChunks = new ChildChunkStore(database, index, Segments, GateAsync);
+        _writer = indexWriter is null ? null : new IndexWriterSync(database, Documents, indexWriter, _logger);
+        Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync, PublishAsync);
+        Edits = new DocumentEdits(database, index, Documents, GateAsync, PublishAsync);
+        ChildChunks = new ChildChunkStore(database, index, Segments, GateAsync, PublishAsync);
         Metadata = new DatasetMetadata(Attributes, Documents, Edits);
     }
 
@@ -138,6 +146,7 @@ public sealed class KnowledgeIngestor
                 }, cancellationToken).ConfigureAwait(false);
                 _index.ApplyRemoved(datasetId, documentId);
             }
+            await PublishAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return (await Documents.GetAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false))!;
         }
         finally
@@ -211,18 +220,21 @@ public sealed class KnowledgeIngestor
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
             var deleted = 0;
-            await lease.Connection.InTransactionAsync(async () =>
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
-                await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
-                await using var command = lease.Connection.CreateCommand();
-                command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id; DELETE FROM attributes WHERE dataset_id = $dataset AND document_id = $id;";
-                command.Parameters.AddWithValue("$dataset", datasetId);
-                command.Parameters.AddWithValue("$id", documentId);
-                deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            _index.ApplyRemoved(datasetId, documentId);
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                    await using var command = lease.Connection.CreateCommand();
+                    command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id; DELETE FROM attributes WHERE dataset_id = $dataset AND document_id = $id;";
+                    command.Parameters.AddWithValue("$dataset", datasetId);
+                    command.Parameters.AddWithValue("$id", documentId);
+                    deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                _index.ApplyRemoved(datasetId, documentId);
+            }
+            await PublishAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return deleted > 0;
         }
         finally
@@ -266,9 +278,15 @@ public sealed class KnowledgeIngestor
             context.Text?.Dispose();
         }
         var final = (await Documents.GetAsync(datasetId, documentId, CancellationToken.None).ConfigureAwait(false))!;
+        // A failed publish leaves the document completed here and is retried by the next change; the caller hears of it.
+        await PublishAsync(datasetId, documentId, ct).ConfigureAwait(false);
         KnowledgeLog.DocumentStatus(_logger, datasetId, documentId, final.Status.ToDify(), final.CompletedSegments, final.TotalSegments);
         return final;
     }
+
+    /// <summary>Sends the document's current state to the external index writer, when there is one (the caller holds its gate).</summary>
+    private Task PublishAsync(string datasetId, string documentId, CancellationToken ct) =>
+        _writer is null ? Task.CompletedTask : _writer.PublishAsync(datasetId, documentId, ct);
 
     private async Task SetStatusAsync(IngestionContext context, DocumentStatus status, string? column, string? error, CancellationToken ct)
     {

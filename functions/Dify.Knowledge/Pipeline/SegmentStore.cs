@@ -20,11 +20,13 @@ public sealed class SegmentStore
     private readonly DocumentStore _documents;
     private readonly IngestionOptions _options;
     private readonly Func<string, string, CancellationToken, Task<SemaphoreSlim>> _gate;
+    private readonly Func<string, string, CancellationToken, Task> _publish;
 
     internal SegmentStore(
         KnowledgeDatabase database, SqliteKnowledgeIndex index, IndexStep indexStep, DocumentStore documents, IngestionOptions options,
-        Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate)
+        Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate, Func<string, string, CancellationToken, Task> publish)
     {
+        _publish = publish;
         _database = database;
         _index = index;
         _indexStep = indexStep;
@@ -77,6 +79,7 @@ public sealed class SegmentStore
                 }, cancellationToken).ConfigureAwait(false);
             }
             await IndexAsync(context, cancellationToken).ConfigureAwait(false);
+            await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             var all = await ListAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return all.Where(s => positions.Contains(s.Position)).ToList();
         }
@@ -140,6 +143,7 @@ public sealed class SegmentStore
                 _index.Forget(datasetId);
             }
             if (changed) await IndexAsync(context, cancellationToken).ConfigureAwait(false);
+            await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return await GetAsync(datasetId, documentId, segmentId, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -156,14 +160,17 @@ public sealed class SegmentStore
         {
             var (rowId, _, _) = await FindAsync(datasetId, documentId, segmentId, cancellationToken).ConfigureAwait(false);
             if (rowId == 0) return false;
-            await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
-            await lease.Connection.InTransactionAsync(async () =>
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
-                await RemoveFromFullTextAsync(lease.Connection, rowId, cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(lease.Connection, "DELETE FROM chunks WHERE id = $row OR parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
-                await RefreshCountsAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            _index.Forget(datasetId);
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    await RemoveFromFullTextAsync(lease.Connection, rowId, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(lease.Connection, "DELETE FROM chunks WHERE id = $row OR parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
+                    await RefreshCountsAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                _index.Forget(datasetId);
+            }
+            await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally

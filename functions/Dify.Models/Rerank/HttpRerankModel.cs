@@ -113,6 +113,6 @@ public sealed class HttpRerankModel : IRerankModel
 
 internal static partial class RerankLog
 {
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Rerank provider {Provider} try {Attempt} failed ({Reason}); retrying")]
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Rerank provider {Provider} try {Attempt} failed ({Reason}); retrying")]
     public static partial void Retrying(ILogger logger, string provider, int attempt, string reason);
 }
