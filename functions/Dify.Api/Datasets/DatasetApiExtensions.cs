@@ -37,6 +37,8 @@ public static class DatasetApiExtensions
         SegmentEndpoints.Map(v1);
         ChildChunkEndpoints.Map(v1);
         MetadataEndpoints.Map(v1);
+        EmbeddingModelEndpoints.Map(v1);
+        TagEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");

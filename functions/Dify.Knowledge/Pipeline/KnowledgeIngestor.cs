@@ -52,6 +52,7 @@ public sealed class KnowledgeIngestor
         Edits = new DocumentEdits(database, index, Documents, GateAsync, PublishAsync);
         ChildChunks = new ChildChunkStore(database, index, Segments, GateAsync, PublishAsync);
         Metadata = new DatasetMetadata(Attributes, Documents, Edits);
+        Tags = new KnowledgeTags(Attributes, index.Datasets);
     }
 
     public DocumentStore Documents { get; }
@@ -61,6 +62,9 @@ public sealed class KnowledgeIngestor
 
     /// <summary>Segment (chunk) reads and edits of ingested documents.</summary>
     public SegmentStore Segments { get; }
+
+    /// <summary>The workspace's knowledge tags and their dataset bindings.</summary>
+    public KnowledgeTags Tags { get; }
 
     /// <summary>Metadata fields of datasets and their values on documents.</summary>
     public DatasetMetadata Metadata { get; }
