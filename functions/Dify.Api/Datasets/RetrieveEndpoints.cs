@@ -62,7 +62,11 @@ internal static class RetrieveEndpoints
         var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
         var records = new JsonArray();
         foreach (var hit in hits)
-            records.Add(SegmentJson.Record(hit, documents.GetValueOrDefault(hit.Chunk.DocumentId), attributes.GetValueOrDefault(hit.Chunk.DocumentId)));
+        {
+            // answer, keywords and hit_count live on the stored segment, not in the index.
+            var stored = await backend.Ingestor.Segments.GetAsync(datasetId, hit.Chunk.DocumentId, hit.Chunk.SegmentId, ct);
+            records.Add(SegmentJson.Record(hit, documents.GetValueOrDefault(hit.Chunk.DocumentId), attributes.GetValueOrDefault(hit.Chunk.DocumentId), stored));
+        }
         return ApiJson.Result(new JsonObject { ["query"] = new JsonObject { ["content"] = query }, ["records"] = records });
     }
 }

@@ -37,13 +37,19 @@ internal static class SegmentJson
     };
 
     /// <summary>A record of <c>POST /datasets/{id}/retrieve</c>.</summary>
-    public static JsonObject Record(KnowledgeHit hit, DocumentRecord? document, JsonObject? documentAttributes)
+    public static JsonObject Record(KnowledgeHit hit, DocumentRecord? document, JsonObject? documentAttributes, SegmentRecord? stored = null)
     {
         var chunk = hit.Chunk;
         var segment = document is null
             ? Common(chunk.SegmentId, chunk.SegmentPosition, chunk.DocumentId, chunk.Content, chunk.IndexNodeHash ?? "", true, true, null, null)
             : Common(chunk.SegmentId, chunk.SegmentPosition, chunk.DocumentId, chunk.Content, chunk.IndexNodeHash ?? "", true, true, document,
                 documentAttributes?["created_by"]?.GetValue<string>());
+        if (stored is not null)
+        {
+            segment["answer"] = stored.Answer;
+            segment["keywords"] = new JsonArray([.. (stored.Keywords ?? []).Select(k => (JsonNode)k)]);
+            segment["hit_count"] = stored.HitCount;
+        }
         segment["document"] = new JsonObject
         {
             ["id"] = chunk.DocumentId,

@@ -81,6 +81,11 @@ public sealed class RerankAndSegmentFieldTests
         Assert.Equal(["bolt"], got["data"]!["keywords"]!.AsArray().Select(k => k!.GetValue<string>()));
         Assert.Equal("27 Nm", got["data"]!["answer"]!.GetValue<string>());
 
+        // Retrieve records carry the stored answer, keywords and the hit count (this retrieval included).
+        var found = (await client.RetrieveAsync(datasetId, "torque M8 bolts", new JsonObject { ["search_method"] = "full_text_search", ["top_k"] = 1 })).Single()!["segment"]!;
+        Assert.Equal((segmentId, "27 Nm", 1), (found["id"]!.GetValue<string>(), found["answer"]!.GetValue<string>(), found["hit_count"]!.GetValue<int>()));
+        Assert.Equal(["bolt"], found["keywords"]!.AsArray().Select(k => k!.GetValue<string>()));
+
         var bad = await client.JsonAsync(HttpMethod.Post, path, new JsonObject { ["segments"] = new JsonArray(new JsonObject { ["content"] = "x", ["keywords"] = "torque" }) }, 400);
         Assert.Contains("segments[0].keywords", bad["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
