@@ -24,10 +24,11 @@ internal static class RetrieveEndpoints
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        var (dataset, _) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
+        var (dataset, datasetAttributes) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var query = JsonArgs.String(body, "query");
         if (string.IsNullOrWhiteSpace(query)) throw ApiErrors.InvalidParam("query is required");
-        var model = JsonArgs.Object(body, "retrieval_model");
+        // Like Dify's hit testing: without a retrieval_model the dataset's own (reranking included) applies.
+        var model = JsonArgs.Object(body, "retrieval_model") ?? datasetAttributes["retrieval_model"] as JsonObject;
         var settings = RetrievalModels.Settings(model, dataset.RetrievalSettings);
         var reranking = RetrievalModels.Reranking(model);
         if (reranking is null && settings is { SearchMethod: SearchMethod.Hybrid, Weights: { } weights } && model?["weights"] is not null)

@@ -46,6 +46,13 @@ public sealed class RerankAndSegmentFieldTests
         var above = await client.RetrieveAsync(datasetId, "plants sunlight glucose", Reranked("jina", 3, 0.3));
         Assert.Equal([0.95, 0.4], above.Select(r => r!["score"]!.GetValue<double>()));
 
+        // A dataset whose own retrieval_model reranks applies it when the request names none.
+        var reranking = await client.JsonAsync(HttpMethod.Post, "datasets", new JsonObject { ["name"] = "Reranking", ["retrieval_model"] = Reranked("jina", 3, null) });
+        var rerankingId = reranking["id"]!.GetValue<string>();
+        await client.AddTextAsync(rerankingId, "notes", DocumentFlowTests.Text, DocumentFlowTests.ParagraphRule());
+        Assert.StartsWith("Sourdough", (await client.RetrieveAsync(rerankingId, "plants sunlight glucose"))[0]!["segment"]!["content"]!.GetValue<string>());
+        Assert.Equal(3, rerank.Requests.Count);
+
         var missing = await client.JsonAsync(HttpMethod.Post, $"datasets/{datasetId}/retrieve",
             new JsonObject { ["query"] = "bread", ["retrieval_model"] = Reranked("cohere", 3, null) }, 400);
         Assert.Equal("provider_not_initialize", missing["code"]!.GetValue<string>());
