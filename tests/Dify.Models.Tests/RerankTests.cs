@@ -64,6 +64,25 @@ public sealed class RerankTests
     }
 
     [Fact]
+    public async Task A_busy_server_is_retried_with_backoff()
+    {
+        await using var server = await RerankServer.StartAsync();
+        server.FailWith = 503;
+        server.FailCount = 2;
+        var models = new ModelProviders(Options.Create(new ModelsOptions
+        {
+            Providers = { ["vllm"] = new ModelEndpointOptions { Endpoint = server.Endpoint } },
+            MaxRetries = 2,
+            RetryBaseDelaySeconds = 0.01,
+        }));
+
+        var result = await models.Rerank.RerankAsync("vllm", "bge-reranker-base", "bolt", ["nut", "bolt"], 1, CancellationToken.None);
+
+        Assert.Equal(1, Assert.Single(result.Results).Index);
+        Assert.Single(server.Requests); // the two refused requests were not scored
+    }
+
+    [Fact]
     public async Task A_custom_key_header_carries_the_key_instead_of_bearer()
     {
         await using var server = await RerankServer.StartAsync();

@@ -41,8 +41,13 @@ public sealed class RerankServer : IAsyncDisposable
     /// <summary>Scores one document for a query; default <see cref="WordOverlap"/>.</summary>
     public Func<string, string, double> Scorer { get; set; } = WordOverlap;
 
-    /// <summary>When set, every request is answered with this status and Cohere's error body ({"message"}).</summary>
+    /// <summary>When set, requests are answered with this status and Cohere's error body ({"message"}).</summary>
     public int? FailWith { get; set; }
+
+    /// <summary>How many requests <see cref="FailWith"/> answers (null: all of them).</summary>
+    public int? FailCount { get; set; }
+
+    private int _failed;
 
     public IReadOnlyList<RecordedRerankRequest> Requests => _requests.ToArray();
 
@@ -98,7 +103,7 @@ public sealed class RerankServer : IAsyncDisposable
             await ErrorAsync(context, 401, "invalid api token");
             return;
         }
-        if (FailWith is { } status)
+        if (FailWith is { } status && (FailCount is not { } limit || Interlocked.Increment(ref _failed) <= limit))
         {
             await ErrorAsync(context, status, "rerank failed on purpose");
             return;
