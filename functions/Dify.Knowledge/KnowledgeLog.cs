@@ -21,4 +21,10 @@ internal static partial class KnowledgeLog
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Folder watcher could not process {Path}")]
     public static partial void WatcherFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "Published {DatasetId}/{DocumentId} to the index writer: {Chunks} chunks ({Removed} old removed)")]
+    public static partial void WriterPublished(ILogger logger, string datasetId, string documentId, int chunks, int removed);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Removed {DatasetId}/{DocumentId} from the index writer ({Removed} chunks)")]
+    public static partial void WriterRemoved(ILogger logger, string datasetId, string documentId, int removed);
 }

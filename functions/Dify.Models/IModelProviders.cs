@@ -1,5 +1,6 @@
 using Dify.Models.Chat;
 using Dify.Models.Embeddings;
+using Dify.Models.Rerank;
 
 namespace Dify.Models;
 
@@ -11,4 +12,7 @@ public interface IModelProviders
 {
     IChatModel Chat { get; }
     IEmbeddingModel Embeddings { get; }
+
+    /// <summary>Rerank models (providers configured by name only).</summary>
+    IRerankModel Rerank { get; }
 }

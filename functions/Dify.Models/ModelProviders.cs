@@ -2,6 +2,7 @@ using Dify.Models.Chat;
 using Dify.Models.Configuration;
 using Dify.Models.Embeddings;
 using Dify.Models.OpenAi;
+using Dify.Models.Rerank;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -28,11 +29,17 @@ public sealed class ModelProviders : IModelProviders
         var clients = new OpenAiClientCache(value, httpClient);
         Chat = new OpenAiCompatibleChatModel(_resolver, clients, value, loggerFactory.CreateLogger<OpenAiCompatibleChatModel>());
         Embeddings = new OpenAiCompatibleEmbeddingModel(_resolver, clients, value, loggerFactory.CreateLogger<OpenAiCompatibleEmbeddingModel>());
+        // One client for the provider's lifetime (a singleton): rerank calls reuse its connections.
+        var rerankHttp = httpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(value.TimeoutSeconds) };
+        Rerank = new HttpRerankModel(value, rerankHttp, loggerFactory.CreateLogger<HttpRerankModel>());
     }
 
     public IChatModel Chat { get; }
 
     public IEmbeddingModel Embeddings { get; }
+
+    /// <summary>Rerank models of providers configured by name (<c>Models:Providers:&lt;p&gt;:Endpoint</c> serving <c>/rerank</c>).</summary>
+    public IRerankModel Rerank { get; }
 
     /// <summary>Where a DSL provider goes (for diagnostics, startup checks); throws ModelProviderException when unconfigured.</summary>
     public ResolvedModelEndpoint Resolve(string? provider) => _resolver.Resolve(provider);

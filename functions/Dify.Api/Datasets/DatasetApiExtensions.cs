@@ -33,7 +33,12 @@ public static class DatasetApiExtensions
         v1.AddEndpointFilter(new Resolved<DatasetKeyFilter>());
         DatasetEndpoints.Map(v1);
         DocumentEndpoints.Map(v1);
+        DocumentStatusEndpoints.Map(v1);
         SegmentEndpoints.Map(v1);
+        ChildChunkEndpoints.Map(v1);
+        MetadataEndpoints.Map(v1);
+        EmbeddingModelEndpoints.Map(v1);
+        TagEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
 
         var console = endpoints.MapGroup("/console/api");

@@ -71,15 +71,18 @@ internal static class DatasetEndpoints
         var ct = http.RequestAborted;
         var (page, limit) = JsonArgs.Paging(http.Request);
         var keyword = RequestArgs.Query(http.Request, "keyword");
-        var all = (await backend.Ingestor.Datasets.ListAsync(ct))
-            .Where(d => keyword is null || d.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase))
-            .Reverse()
-            .ToList();
+        var tagIds = http.Request.Query["tag_ids"].Concat(http.Request.Query["tag_ids[]"]).Where(t => !string.IsNullOrEmpty(t)).ToHashSet();
+        var all = new List<DatasetRecord>();
+        foreach (var d in (await backend.Ingestor.Datasets.ListAsync(ct)).Where(d => keyword is null || d.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase)).Reverse())
+        {
+            // Dify's tag_ids filter: datasets bound to any of the tags asked for.
+            if (tagIds.Count == 0 || tagIds.Overlaps(await backend.Ingestor.Tags.BoundAsync(d.Id, ct))) all.Add(d);
+        }
         var shown = new Dictionary<string, JsonObject>();
         foreach (var dataset in all.Skip((page - 1) * limit).Take(limit))
         {
             var attributes = await backend.Ingestor.Attributes.GetAsync(dataset.Id, null, ct);
-            shown[dataset.Id] = DatasetJson.Write(dataset, attributes, await backend.Ingestor.Documents.ListAsync(dataset.Id, ct));
+            shown[dataset.Id] = DatasetJson.Write(dataset, attributes, await backend.Ingestor.Documents.ListAsync(dataset.Id, ct), await TagEndpoints.BoundTagsAsync(backend, dataset.Id, ct));
         }
         return ApiJson.Result(JsonArgs.Page(all, page, limit, d => shown[d.Id]));
     }
@@ -87,7 +90,8 @@ internal static class DatasetEndpoints
     private static async Task<IResult> GetAsync(HttpContext http, string datasetId, DatasetApiBackend backend)
     {
         var (dataset, attributes) = await DatasetAccess.DatasetAsync(backend, datasetId, http.RequestAborted);
-        return ApiJson.Result(DatasetJson.Write(dataset, attributes, await backend.Ingestor.Documents.ListAsync(datasetId, http.RequestAborted)));
+        return ApiJson.Result(DatasetJson.Write(dataset, attributes, await backend.Ingestor.Documents.ListAsync(datasetId, http.RequestAborted),
+            await TagEndpoints.BoundTagsAsync(backend, datasetId, http.RequestAborted)));
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)

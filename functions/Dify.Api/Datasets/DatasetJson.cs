@@ -8,11 +8,11 @@ namespace Dify.Api.Datasets;
 /// <summary>Dify's Dataset object (dataset_detail_fields): what the engine keeps, Dify's defaults for the rest.</summary>
 internal static class DatasetJson
 {
-    public static JsonObject Write(DatasetRecord dataset, JsonObject? attributes, IReadOnlyList<DocumentRecord> documents)
+    public static JsonObject Write(DatasetRecord dataset, JsonObject? attributes, IReadOnlyList<DocumentRecord> documents, IReadOnlyList<KnowledgeTag>? tags = null)
     {
         var a = attributes ?? [];
         var technique = a.ContainsKey("indexing_technique") ? a["indexing_technique"]?.GetValue<string>() : DatasetRecord.ToDify(dataset.IndexingTechnique);
-        var available = documents.Count(d => d.Status == DocumentStatus.Completed && d.Enabled);
+        var available = documents.Count(d => d.Searchable);
         var createdAt = a["created_at"]?.GetValue<long>() ?? 0;
         return new JsonObject
         {
@@ -36,7 +36,7 @@ internal static class DatasetJson
             ["embedding_available"] = true,
             ["retrieval_model_dict"] = RetrievalModel(dataset.RetrievalSettings, a["retrieval_model"] as JsonObject),
             ["summary_index_setting"] = a["summary_index_setting"]?.DeepClone(),
-            ["tags"] = new JsonArray(),
+            ["tags"] = new JsonArray([.. (tags ?? []).Select(t => (JsonNode)new JsonObject { ["id"] = t.Id, ["name"] = t.Name, ["type"] = "knowledge" })]),
             ["doc_form"] = a["doc_form"]?.GetValue<string>(),
             ["external_knowledge_info"] = new JsonObject
             {
@@ -46,8 +46,8 @@ internal static class DatasetJson
                 ["external_knowledge_api_endpoint"] = null,
             },
             ["external_retrieval_model"] = new JsonObject { ["top_k"] = 2, ["score_threshold"] = 0.0, ["score_threshold_enabled"] = false },
-            ["doc_metadata"] = new JsonArray(),
-            ["built_in_field_enabled"] = false,
+            ["doc_metadata"] = a["metadata_fields"]?.DeepClone() ?? new JsonArray(),
+            ["built_in_field_enabled"] = a["built_in_field_enabled"]?.GetValue<bool>() ?? false,
             ["pipeline_id"] = null,
             ["runtime_mode"] = "general",
             ["chunk_structure"] = null,

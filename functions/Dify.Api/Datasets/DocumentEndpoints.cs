@@ -84,12 +84,13 @@ internal static class DocumentEndpoints
         var keyword = RequestArgs.Query(http.Request, "keyword");
         var status = RequestArgs.Query(http.Request, "status");
         var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
+        var (fields, _) = await backend.Ingestor.Metadata.ListAsync(datasetId, ct);
         var all = (await backend.Ingestor.Documents.ListAsync(datasetId, ct))
             .Where(d => keyword is null || d.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase))
             .Where(d => status is null || DocumentJson.DisplayStatus(d) == status || (status == "queuing" && d.Status == DocumentStatus.Waiting))
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => Position(attributes.GetValueOrDefault(d.Id)))
             .ToList();
-        return ApiJson.Result(JsonArgs.Page(all, page, limit, d => DocumentJson.Write(d, attributes.GetValueOrDefault(d.Id))));
+        return ApiJson.Result(JsonArgs.Page(all, page, limit, d => DocumentJson.Write(d, attributes.GetValueOrDefault(d.Id), fields)));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, string datasetId, string documentId, DatasetApiBackend backend)
@@ -97,7 +98,8 @@ internal static class DocumentEndpoints
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var (document, attributes) = await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
-        var json = DocumentJson.Write(document, attributes);
+        var (fields, _) = await backend.Ingestor.Metadata.ListAsync(datasetId, ct);
+        var json = DocumentJson.Write(document, attributes, fields);
         json["dataset_process_rule"] = document.ProcessRule?.DeepClone();
         json["document_process_rule"] = document.ProcessRule?.DeepClone();
         json["segment_count"] = document.TotalSegments;

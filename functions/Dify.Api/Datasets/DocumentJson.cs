@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dify.Knowledge.Datasets;
 using Dify.Knowledge.Pipeline;
 
 namespace Dify.Api.Datasets;
@@ -6,7 +7,7 @@ namespace Dify.Api.Datasets;
 /// <summary>Dify's Document object and indexing-status entry.</summary>
 internal static class DocumentJson
 {
-    public static JsonObject Write(DocumentRecord d, JsonObject? attributes)
+    public static JsonObject Write(DocumentRecord d, JsonObject? attributes, IReadOnlyList<MetadataField>? fields = null)
     {
         var a = attributes ?? [];
         return new JsonObject
@@ -27,13 +28,13 @@ internal static class DocumentJson
             ["enabled"] = d.Enabled,
             ["disabled_at"] = null,
             ["disabled_by"] = null,
-            ["archived"] = false,
+            ["archived"] = d.Archived,
             ["display_status"] = DisplayStatus(d),
             ["word_count"] = d.WordCount,
             ["hit_count"] = 0,
             ["doc_form"] = a["doc_form"]?.GetValue<string>() ?? "text_model",
             ["doc_language"] = a["doc_language"]?.GetValue<string>() ?? "English",
-            ["doc_metadata"] = Metadata(d.Metadata),
+            ["doc_metadata"] = Metadata(d.Metadata, fields),
             ["need_summary"] = false,
             ["summary_index_status"] = null,
         };
@@ -60,6 +61,7 @@ internal static class DocumentJson
     {
         DocumentStatus.Waiting => "queuing",
         DocumentStatus.Error => "error",
+        DocumentStatus.Completed when d.Archived => "archived",
         DocumentStatus.Completed => d.Enabled ? "available" : "disabled",
         _ => "indexing",
     };
@@ -67,15 +69,19 @@ internal static class DocumentJson
     /// <summary>An estimate (about 4 characters a token): the embedded embedder has no tokenizer of its own.</summary>
     public static long Tokens(long characters) => (characters + 3) / 4;
 
-    /// <summary>doc_metadata as Dify lists it: [{id, name, type, value}].</summary>
-    private static JsonArray Metadata(JsonObject? metadata)
+    /// <summary>doc_metadata as Dify lists it: [{id, name, type, value}], with the dataset's field ids and types where defined.</summary>
+    private static JsonArray Metadata(JsonObject? metadata, IReadOnlyList<MetadataField>? fields)
     {
         var list = new JsonArray();
         if (metadata is null) return list;
         foreach (var (name, value) in metadata)
         {
-            var type = value is JsonValue v && (v.TryGetValue<double>(out _) || v.TryGetValue<long>(out _)) ? "number" : "string";
-            list.Add(new JsonObject { ["id"] = name, ["name"] = name, ["type"] = type, ["value"] = value?.DeepClone() });
+            var field = fields?.FirstOrDefault(f => f.Name == name);
+            var builtIn = DatasetMetadata.BuiltInFields.FirstOrDefault(b => b.Name == name);
+            var type = field?.Type ?? builtIn.Type
+                ?? (value is JsonValue v && (v.TryGetValue<double>(out _) || v.TryGetValue<long>(out _)) ? "number" : "string");
+            var id = field?.Id ?? (builtIn.Name is not null ? "built-in" : name);
+            list.Add(new JsonObject { ["id"] = id, ["name"] = name, ["type"] = type, ["value"] = value?.DeepClone() });
         }
         return list;
     }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Dify.Api.Errors;
 using Dify.Api.Http;
+using Dify.Knowledge.Index;
+using Dify.Models.Chat;
 using Dify.Workflows.Knowledge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,30 +24,50 @@ internal static class RetrieveEndpoints
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        var (dataset, _) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
+        var (dataset, datasetAttributes) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var query = JsonArgs.String(body, "query");
         if (string.IsNullOrWhiteSpace(query)) throw ApiErrors.InvalidParam("query is required");
-        var model = JsonArgs.Object(body, "retrieval_model");
+        // Like Dify's hit testing: without a retrieval_model the dataset's own (reranking included) applies.
+        var model = JsonArgs.Object(body, "retrieval_model") ?? datasetAttributes["retrieval_model"] as JsonObject;
         var settings = RetrievalModels.Settings(model, dataset.RetrievalSettings);
         var reranking = RetrievalModels.Reranking(model);
         if (reranking is null && settings is { SearchMethod: SearchMethod.Hybrid, Weights: { } weights } && model?["weights"] is not null)
             reranking = new RerankingSettings(RerankingMode.WeightedScore, weights);
-        var knowledgeQuery = new KnowledgeQuery([datasetId], query, settings.TopK, settings.SearchMethod, settings.ScoreThreshold, reranking, RetrievalModels.Filter(model));
+        // A rerank model scores the retrieved candidates itself: the threshold then applies to its scores (Dify's DataPostProcessor).
+        var byModel = reranking is { Mode: RerankingMode.RerankingModel };
+        var knowledgeQuery = new KnowledgeQuery([datasetId], query, settings.TopK, settings.SearchMethod,
+            byModel ? null : settings.ScoreThreshold, byModel ? RerankingSettings.None : reranking, RetrievalModels.Filter(model));
 
-        IReadOnlyList<Knowledge.Index.KnowledgeHit> hits;
+        IReadOnlyList<KnowledgeHit> hits;
         try
         {
             hits = await backend.Index.SearchAsync(knowledgeQuery, ct);
+            if (byModel)
+                hits = await backend.Reranker.RerankAsync(reranking!, query, hits, h => h.Chunk.Content,
+                    (h, score) => h with { Chunk = h.Chunk with { Score = score } }, settings.TopK, settings.ScoreThreshold, ct);
+        }
+        catch (KnowledgeRetrievalException e) when (e.InnerException is ModelProviderException { StatusCode: null } p && p.Message.Contains("credentials is not initialized", StringComparison.Ordinal))
+        {
+            throw new ApiException(400, "provider_not_initialize", p.Message);
+        }
+        catch (KnowledgeRetrievalException e) when (e.InnerException is ModelProviderException p)
+        {
+            throw ApiErrors.CompletionRequestError(p.Message);
         }
         catch (KnowledgeRetrievalException e)
         {
             throw ApiErrors.InvalidParam(e.Message);
         }
+        await backend.Index.RecordHitsAsync(hits.Select(h => h.Chunk).ToList(), ct);
         var documents = (await backend.Ingestor.Documents.ListAsync(datasetId, ct)).ToDictionary(d => d.Id);
         var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
         var records = new JsonArray();
         foreach (var hit in hits)
-            records.Add(SegmentJson.Record(hit, documents.GetValueOrDefault(hit.Chunk.DocumentId), attributes.GetValueOrDefault(hit.Chunk.DocumentId)));
+        {
+            // answer, keywords and hit_count live on the stored segment, not in the index.
+            var stored = await backend.Ingestor.Segments.GetAsync(datasetId, hit.Chunk.DocumentId, hit.Chunk.SegmentId, ct);
+            records.Add(SegmentJson.Record(hit, documents.GetValueOrDefault(hit.Chunk.DocumentId), attributes.GetValueOrDefault(hit.Chunk.DocumentId), stored));
+        }
         return ApiJson.Result(new JsonObject { ["query"] = new JsonObject { ["content"] = query }, ["records"] = records });
     }
 }

@@ -46,13 +46,16 @@ internal static class SegmentEndpoints
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
         var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
-        var contents = new List<string>();
+        var contents = new List<SegmentDraft>();
+        var qa = DocForm(attributes) == "qa_model";
         foreach (var item in JsonArgs.Array(body, "segments") ?? throw ApiErrors.InvalidParam("segments is required"))
         {
             if (item is not JsonObject segment) throw ApiErrors.InvalidParam("segments must be a list of objects");
             var content = JsonArgs.String(segment, "content");
             if (string.IsNullOrWhiteSpace(content)) throw ApiErrors.InvalidParam("Content is empty");
-            contents.Add(content);
+            var answer = JsonArgs.String(segment, "answer");
+            if (qa && string.IsNullOrWhiteSpace(answer)) throw ApiErrors.InvalidParam("Answer is empty");
+            contents.Add(new SegmentDraft(content, answer, Keywords(segment, $"segments[{contents.Count}].keywords")));
         }
         if (contents.Count == 0) throw ApiErrors.InvalidParam("segments is required");
         if (!document.Enabled) throw new ApiException(403, "forbidden", "Document is disabled.");
@@ -87,8 +90,9 @@ internal static class SegmentEndpoints
         var content = JsonArgs.String(segment, "content");
         if (content is not null && string.IsNullOrWhiteSpace(content)) throw ApiErrors.InvalidParam("Content is empty");
         var enabled = JsonArgs.Bool(segment, "enabled");
+        var edit = new SegmentEdit(content, enabled, JsonArgs.String(segment, "answer"), Keywords(segment, "segment.keywords"));
         if (await backend.Ingestor.Segments.GetAsync(datasetId, documentId, segmentId, ct) is null) throw DatasetErrors.SegmentNotFound();
-        var updated = await Edit(() => backend.Ingestor.Segments.UpdateAsync(datasetId, documentId, segmentId, content, enabled, ct))
+        var updated = await Edit(() => backend.Ingestor.Segments.UpdateAsync(datasetId, documentId, segmentId, edit, ct))
                       ?? throw DatasetErrors.SegmentNotFound();
         var document = (await backend.Ingestor.Documents.GetAsync(datasetId, documentId, ct))!;
         return ApiJson.Result(new JsonObject
@@ -128,5 +132,12 @@ internal static class SegmentEndpoints
         }
     }
 
-    private static string DocForm(JsonObject attributes) => attributes["doc_form"]?.GetValue<string>() ?? "text_model";
+    private static List<string>? Keywords(JsonObject segment, string where)
+    {
+        if (segment["keywords"] is null) return null;
+        if (segment["keywords"] is not JsonArray keywords) throw ApiErrors.InvalidParam($"{where} must be a list of strings");
+        return keywords.Select(k => k is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw ApiErrors.InvalidParam($"{where} must be a list of strings")).ToList();
+    }
+
+    internal static string DocForm(JsonObject attributes) => attributes["doc_form"]?.GetValue<string>() ?? "text_model";
 }

@@ -10,21 +10,11 @@ internal static class SegmentJson
     public static JsonObject Write(SegmentRecord s, DocumentRecord document, string? createdBy)
     {
         var children = new JsonArray();
-        foreach (var c in s.ChildChunks)
-        {
-            children.Add(new JsonObject
-            {
-                ["id"] = c.Id,
-                ["segment_id"] = s.Id,
-                ["content"] = c.Content,
-                ["position"] = c.Position,
-                ["word_count"] = c.Content.Length,
-                ["type"] = "automatic",
-                ["created_at"] = document.CreatedAt,
-                ["updated_at"] = document.CompletedAt ?? document.CreatedAt,
-            });
-        }
+        foreach (var c in s.ChildChunks) children.Add(Child(c, s.Id, document));
         var json = Common(s.Id, s.Position, s.DocumentId, s.Content, s.Hash, s.Enabled, s.Indexed, document, createdBy);
+        json["answer"] = s.Answer;
+        json["keywords"] = new JsonArray([.. (s.Keywords ?? []).Select(k => (JsonNode)k)]);
+        json["hit_count"] = s.HitCount;
         json["updated_at"] = document.CompletedAt ?? document.CreatedAt;
         json["updated_by"] = null;
         json["child_chunks"] = children;
@@ -33,14 +23,33 @@ internal static class SegmentJson
         return json;
     }
 
+    /// <summary>Dify's ChildChunk object.</summary>
+    public static JsonObject Child(ChildChunkRecord c, string segmentId, DocumentRecord document) => new()
+    {
+        ["id"] = c.Id,
+        ["segment_id"] = segmentId,
+        ["content"] = c.Content,
+        ["position"] = c.Position,
+        ["word_count"] = c.Content.Length,
+        ["type"] = "automatic",
+        ["created_at"] = document.CreatedAt,
+        ["updated_at"] = document.CompletedAt ?? document.CreatedAt,
+    };
+
     /// <summary>A record of <c>POST /datasets/{id}/retrieve</c>.</summary>
-    public static JsonObject Record(KnowledgeHit hit, DocumentRecord? document, JsonObject? documentAttributes)
+    public static JsonObject Record(KnowledgeHit hit, DocumentRecord? document, JsonObject? documentAttributes, SegmentRecord? stored = null)
     {
         var chunk = hit.Chunk;
         var segment = document is null
             ? Common(chunk.SegmentId, chunk.SegmentPosition, chunk.DocumentId, chunk.Content, chunk.IndexNodeHash ?? "", true, true, null, null)
             : Common(chunk.SegmentId, chunk.SegmentPosition, chunk.DocumentId, chunk.Content, chunk.IndexNodeHash ?? "", true, true, document,
                 documentAttributes?["created_by"]?.GetValue<string>());
+        if (stored is not null)
+        {
+            segment["answer"] = stored.Answer;
+            segment["keywords"] = new JsonArray([.. (stored.Keywords ?? []).Select(k => (JsonNode)k)]);
+            segment["hit_count"] = stored.HitCount;
+        }
         segment["document"] = new JsonObject
         {
             ["id"] = chunk.DocumentId,

@@ -64,7 +64,7 @@ internal sealed class LocalAdapters : IAsyncDisposable
             new TemplateTransformNode(adapters.Sandbox),
             new HttpRequestNode(http, adapters.Files),
             new DocumentExtractorNode(adapters.Files),
-            new KnowledgeRetrievalNode(adapters.Knowledge, adapters.Models),
+            new KnowledgeRetrievalNode(adapters.Knowledge, adapters.Models, adapters.Models.Rerank),
         ]);
         adapters._owned.Add(adapters.Sandbox);
         adapters._owned.Add(http);

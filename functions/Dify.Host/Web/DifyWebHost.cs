@@ -126,7 +126,7 @@ public sealed class DifyWebHost : IAsyncDisposable
         s.AddSingleton<Dify.Workflows.Files.IFileContentStore>(sp => sp.GetRequiredService<LocalApiServices>().Engine.Files);
         s.AddSingleton(sp => sp.GetRequiredService<LocalApiServices>().Engine.Models);
         s.AddDifyApi(configuration);
-        s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory); });
+        s.AddDifyDatasetApi(configuration, sp => { var l = sp.GetRequiredService<LocalApiServices>(); return new(l.Engine.Ingestor, l.Engine.Knowledge, l.Database, l.Engine.DataDirectory, new Dify.Workflows.Knowledge.ModelReranker(l.Engine.Models.Rerank)); });
         s.AddSingleton<IEdgeEventStore>(sp => new SqliteEdgeEventStore(sp.GetRequiredService<LocalApiServices>().EdgeDatabase));
         s.AddDifyEdgeApi(configuration);
         s.PostConfigure<AdminOptions>(o => o.ApiKey = adminKey);

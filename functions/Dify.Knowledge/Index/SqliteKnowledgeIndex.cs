@@ -55,6 +55,10 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(KnowledgeQuery query, CancellationToken cancellationToken) =>
         (await SearchAsync(query, cancellationToken).ConfigureAwait(false)).Select(h => h.Chunk).ToList();
 
+    /// <summary>+1 hit_count for each returned segment.</summary>
+    public Task RecordHitsAsync(IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken) =>
+        SegmentHits.IncrementAsync(_database, chunks.Select(c => (c.DatasetId, c.DocumentId, c.SegmentId)), cancellationToken);
+
     /// <summary>Like <see cref="RetrieveAsync"/>, with the matched child chunks of parent-child hits.</summary>
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {
@@ -308,12 +312,12 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         }
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT id, status, enabled, metadata_json FROM documents WHERE dataset_id = $dataset";
+            command.CommandText = "SELECT id, status, enabled, metadata_json, archived FROM documents WHERE dataset_id = $dataset";
             command.Parameters.AddWithValue("$dataset", dataset.Id);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var searchable = reader.GetString(1) == "completed" && reader.GetInt64(2) != 0;
+                var searchable = reader.GetString(1) == "completed" && reader.GetInt64(2) != 0 && reader.GetInt64(4) == 0;
                 var metadata = reader.IsDBNull(3) ? null : JsonNode.Parse(reader.GetString(3)) as JsonObject;
                 view.SetDocument(reader.GetString(0), searchable, metadata);
             }

@@ -24,4 +24,9 @@ public sealed record DocumentRecord(
     long? ParsingCompletedAt,
     long? CleaningCompletedAt,
     long? SplittingCompletedAt,
-    long? CompletedAt);
+    long? CompletedAt,
+    bool Archived = false)
+{
+    /// <summary>Whether retrieval may return its chunks: completed, enabled and not archived (Dify's filter).</summary>
+    public bool Searchable => Status == DocumentStatus.Completed && Enabled && !Archived;
+}

@@ -9,7 +9,8 @@ public sealed class DocumentStore(KnowledgeDatabase database)
 {
     private const string Columns = """
         dataset_id, id, name, status, error, source_hash, rule_json, metadata_json, enabled, total_segments, completed_segments,
-        word_count, created_at, processing_started_at, parsing_completed_at, cleaning_completed_at, splitting_completed_at, completed_at
+        word_count, created_at, processing_started_at, parsing_completed_at, cleaning_completed_at, splitting_completed_at, completed_at,
+        archived
         """;
 
     public async Task<DocumentRecord?> GetAsync(string datasetId, string documentId, CancellationToken cancellationToken) =>
@@ -106,7 +107,7 @@ public sealed class DocumentStore(KnowledgeDatabase database)
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), DocumentStatuses.Parse(reader.GetString(3)),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), Json(6), Json(7),
                 reader.GetInt64(8) != 0, reader.GetInt32(9), reader.GetInt32(10), reader.GetInt64(11), reader.GetInt64(12),
-                Stamp(13), Stamp(14), Stamp(15), Stamp(16), Stamp(17)));
+                Stamp(13), Stamp(14), Stamp(15), Stamp(16), Stamp(17), reader.GetInt64(18) != 0));
         }
         return result;
     }

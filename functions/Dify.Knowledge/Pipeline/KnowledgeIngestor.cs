@@ -28,8 +28,15 @@ public sealed class KnowledgeIngestor
     private readonly IIngestionStep[] _readSteps;
     private readonly IndexStep _indexStep;
     private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _documentGates = new();
+    private readonly IndexWriterSync? _writer;
 
-    public KnowledgeIngestor(KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions? options = null, ILogger<KnowledgeIngestor>? logger = null)
+    /// <param name="indexWriter">
+    /// An external index (e.g. Azure AI Search) that receives every document once it completes or changes, and loses it
+    /// when it is deleted, disabled or archived; null → the embedded index only.
+    /// </param>
+    public KnowledgeIngestor(
+        KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions? options = null, ILogger<KnowledgeIngestor>? logger = null,
+        AzureSearch.IKnowledgeIndexWriter? indexWriter = null)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
         _index = index ?? throw new ArgumentNullException(nameof(index));
@@ -40,7 +47,12 @@ public sealed class KnowledgeIngestor
         _readSteps = [new ParseStep(_options), new CleanStep(), new SplitStep(database, _options)];
         _indexStep = new IndexStep(database, index, embeddings, _options, _logger);
         Attributes = new KnowledgeAttributes(database);
-        Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync);
+        _writer = indexWriter is null ? null : new IndexWriterSync(database, Documents, indexWriter, _logger);
+        Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync, PublishAsync);
+        Edits = new DocumentEdits(database, index, Documents, GateAsync, PublishAsync);
+        ChildChunks = new ChildChunkStore(database, index, Segments, GateAsync, PublishAsync);
+        Metadata = new DatasetMetadata(Attributes, Documents, Edits);
+        Tags = new KnowledgeTags(Attributes, index.Datasets);
     }
 
     public DocumentStore Documents { get; }
@@ -50,6 +62,18 @@ public sealed class KnowledgeIngestor
 
     /// <summary>Segment (chunk) reads and edits of ingested documents.</summary>
     public SegmentStore Segments { get; }
+
+    /// <summary>The workspace's knowledge tags and their dataset bindings.</summary>
+    public KnowledgeTags Tags { get; }
+
+    /// <summary>Metadata fields of datasets and their values on documents.</summary>
+    public DatasetMetadata Metadata { get; }
+
+    /// <summary>Child chunks of parent-child segments.</summary>
+    public ChildChunkStore ChildChunks { get; }
+
+    /// <summary>Enabled, archived and metadata edits of ingested documents (no re-embedding).</summary>
+    public DocumentEdits Edits { get; }
 
     public DatasetStore Datasets => _index.Datasets;
 
@@ -126,6 +150,7 @@ public sealed class KnowledgeIngestor
                 }, cancellationToken).ConfigureAwait(false);
                 _index.ApplyRemoved(datasetId, documentId);
             }
+            await PublishAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return (await Documents.GetAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false))!;
         }
         finally
@@ -199,18 +224,21 @@ public sealed class KnowledgeIngestor
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
             var deleted = 0;
-            await lease.Connection.InTransactionAsync(async () =>
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
-                await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
-                await using var command = lease.Connection.CreateCommand();
-                command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id; DELETE FROM attributes WHERE dataset_id = $dataset AND document_id = $id;";
-                command.Parameters.AddWithValue("$dataset", datasetId);
-                command.Parameters.AddWithValue("$id", documentId);
-                deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            _index.ApplyRemoved(datasetId, documentId);
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    await ChunkRows.DeleteDocumentAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                    await using var command = lease.Connection.CreateCommand();
+                    command.CommandText = "DELETE FROM documents WHERE dataset_id = $dataset AND id = $id; DELETE FROM attributes WHERE dataset_id = $dataset AND document_id = $id;";
+                    command.Parameters.AddWithValue("$dataset", datasetId);
+                    command.Parameters.AddWithValue("$id", documentId);
+                    deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                _index.ApplyRemoved(datasetId, documentId);
+            }
+            await PublishAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return deleted > 0;
         }
         finally
@@ -237,7 +265,7 @@ public sealed class KnowledgeIngestor
             {
                 await DocumentStore.SetStatusAsync(lease.Connection, datasetId, documentId, DocumentStatus.Completed, "completed_at", null, ct).ConfigureAwait(false);
                 await DocumentStore.SetProgressAsync(lease.Connection, datasetId, documentId, record?.TotalSegments ?? 0, ct).ConfigureAwait(false);
-                _index.ApplyDocument(datasetId, documentId, record?.Enabled ?? true, record?.Metadata ?? metadata);
+                _index.ApplyDocument(datasetId, documentId, record is null || (record.Enabled && !record.Archived), record?.Metadata ?? metadata);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -254,9 +282,15 @@ public sealed class KnowledgeIngestor
             context.Text?.Dispose();
         }
         var final = (await Documents.GetAsync(datasetId, documentId, CancellationToken.None).ConfigureAwait(false))!;
+        // A failed publish leaves the document completed here and is retried by the next change; the caller hears of it.
+        await PublishAsync(datasetId, documentId, ct).ConfigureAwait(false);
         KnowledgeLog.DocumentStatus(_logger, datasetId, documentId, final.Status.ToDify(), final.CompletedSegments, final.TotalSegments);
         return final;
     }
+
+    /// <summary>Sends the document's current state to the external index writer, when there is one (the caller holds its gate).</summary>
+    private Task PublishAsync(string datasetId, string documentId, CancellationToken ct) =>
+        _writer is null ? Task.CompletedTask : _writer.PublishAsync(datasetId, documentId, ct);
 
     private async Task SetStatusAsync(IngestionContext context, DocumentStatus status, string? column, string? error, CancellationToken ct)
     {

@@ -5,7 +5,14 @@ namespace Dify.Knowledge.Pipeline;
 /// is false while its vectors and full-text entries are pending; <see cref="Hash"/> is the SHA-256 of the content (hex).
 /// </summary>
 public sealed record SegmentRecord(
-    string Id, string DocumentId, int Position, string Content, string Hash, bool Indexed, bool Enabled, IReadOnlyList<ChildChunkRecord> ChildChunks);
+    string Id, string DocumentId, int Position, string Content, string Hash, bool Indexed, bool Enabled, IReadOnlyList<ChildChunkRecord> ChildChunks,
+    IReadOnlyList<string>? Keywords = null, string? Answer = null, int HitCount = 0);
+
+/// <summary>A segment to add: content (for Q&amp;A documents the question), the answer, and keywords.</summary>
+public sealed record SegmentDraft(string Content, string? Answer = null, IReadOnlyList<string>? Keywords = null);
+
+/// <summary>What an update changes; null leaves a field as it is.</summary>
+public sealed record SegmentEdit(string? Content = null, bool? Enabled = null, string? Answer = null, IReadOnlyList<string>? Keywords = null);
 
 /// <summary>A child chunk of a parent-child segment (what is embedded and searched).</summary>
 public sealed record ChildChunkRecord(string Id, int Position, string Content, string Hash, bool Indexed);

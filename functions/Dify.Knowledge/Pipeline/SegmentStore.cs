@@ -20,11 +20,13 @@ public sealed class SegmentStore
     private readonly DocumentStore _documents;
     private readonly IngestionOptions _options;
     private readonly Func<string, string, CancellationToken, Task<SemaphoreSlim>> _gate;
+    private readonly Func<string, string, CancellationToken, Task> _publish;
 
     internal SegmentStore(
         KnowledgeDatabase database, SqliteKnowledgeIndex index, IndexStep indexStep, DocumentStore documents, IngestionOptions options,
-        Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate)
+        Func<string, string, CancellationToken, Task<SemaphoreSlim>> gate, Func<string, string, CancellationToken, Task> publish)
     {
+        _publish = publish;
         _database = database;
         _index = index;
         _indexStep = indexStep;
@@ -46,9 +48,13 @@ public sealed class SegmentStore
     }
 
     /// <summary>Appends segments after the last one. Throws <see cref="InvalidOperationException"/> unless the document is completed.</summary>
-    public async Task<IReadOnlyList<SegmentRecord>> AddAsync(string datasetId, string documentId, IReadOnlyList<string> contents, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SegmentRecord>> AddAsync(string datasetId, string documentId, IReadOnlyList<string> contents, CancellationToken cancellationToken) =>
+        AddAsync(datasetId, documentId, contents.Select(c => new SegmentDraft(c)).ToList(), cancellationToken);
+
+    /// <summary>Appends segments (with answers and keywords) after the last one. Throws <see cref="InvalidOperationException"/> unless the document is completed.</summary>
+    public async Task<IReadOnlyList<SegmentRecord>> AddAsync(string datasetId, string documentId, IReadOnlyList<SegmentDraft> drafts, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(contents);
+        ArgumentNullException.ThrowIfNull(drafts);
         var gate = await _gate(datasetId, documentId, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -61,15 +67,19 @@ public sealed class SegmentStore
                     var next = await ScalarAsync(lease.Connection, "SELECT COALESCE(MAX(position), 0) + 1 FROM chunks WHERE dataset_id = $dataset AND document_id = $doc",
                         datasetId, documentId, cancellationToken).ConfigureAwait(false);
                     await using var writer = new ChunkRows.Writer(lease.Connection, datasetId, documentId);
-                    foreach (var content in contents)
+                    foreach (var draft in drafts)
                     {
                         var position = (int)next++;
-                        await writer.AddAsync(new ChunkDraft(position, content, Children(context.Rule, content)), cancellationToken).ConfigureAwait(false);
+                        await writer.AddAsync(new ChunkDraft(position, draft.Content, Children(context.Rule, draft.Content)), cancellationToken).ConfigureAwait(false);
                         positions.Add(position);
                     }
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                    for (var i = 0; i < drafts.Count; i++)
+                        await SegmentExtras.SetAsync(lease.Connection, datasetId, documentId, positions[i], drafts[i].Answer, drafts[i].Keywords, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
             }
             await IndexAsync(context, cancellationToken).ConfigureAwait(false);
+            await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             var all = await ListAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return all.Where(s => positions.Contains(s.Position)).ToList();
         }
@@ -80,8 +90,14 @@ public sealed class SegmentStore
     }
 
     /// <summary>Changes a segment's content (re-embedded) and/or enabled flag; null when there is no such segment.</summary>
-    public async Task<SegmentRecord?> UpdateAsync(string datasetId, string documentId, string segmentId, string? content, bool? enabled, CancellationToken cancellationToken)
+    public Task<SegmentRecord?> UpdateAsync(string datasetId, string documentId, string segmentId, string? content, bool? enabled, CancellationToken cancellationToken) =>
+        UpdateAsync(datasetId, documentId, segmentId, new SegmentEdit(content, enabled), cancellationToken);
+
+    /// <summary>Changes a segment's content (re-embedded), enabled flag, answer and keywords; null when there is no such segment.</summary>
+    public async Task<SegmentRecord?> UpdateAsync(string datasetId, string documentId, string segmentId, SegmentEdit edit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(edit);
+        var (content, enabled) = (edit.Content, edit.Enabled);
         var gate = await _gate(datasetId, documentId, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -120,11 +136,14 @@ public sealed class SegmentStore
                         toggle.Parameters.AddWithValue("$row", rowId);
                         await toggle.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
+                    if (edit.Answer is not null || edit.Keywords is not null)
+                        await SegmentExtras.SetAsync(c, rowId, edit.Answer, edit.Keywords, cancellationToken).ConfigureAwait(false);
                     await RefreshCountsAsync(c, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 _index.Forget(datasetId);
             }
             if (changed) await IndexAsync(context, cancellationToken).ConfigureAwait(false);
+            await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return await GetAsync(datasetId, documentId, segmentId, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -141,14 +160,17 @@ public sealed class SegmentStore
         {
             var (rowId, _, _) = await FindAsync(datasetId, documentId, segmentId, cancellationToken).ConfigureAwait(false);
             if (rowId == 0) return false;
-            await using var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false);
-            await lease.Connection.InTransactionAsync(async () =>
+            await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
-                await RemoveFromFullTextAsync(lease.Connection, rowId, cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(lease.Connection, "DELETE FROM chunks WHERE id = $row OR parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
-                await RefreshCountsAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            _index.Forget(datasetId);
+                await lease.Connection.InTransactionAsync(async () =>
+                {
+                    await RemoveFromFullTextAsync(lease.Connection, rowId, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(lease.Connection, "DELETE FROM chunks WHERE id = $row OR parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
+                    await RefreshCountsAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                _index.Forget(datasetId);
+            }
+            await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally
@@ -157,7 +179,7 @@ public sealed class SegmentStore
         }
     }
 
-    private async Task<IngestionContext> ContextAsync(string datasetId, string documentId, CancellationToken ct)
+    internal async Task<IngestionContext> ContextAsync(string datasetId, string documentId, CancellationToken ct)
     {
         var dataset = await _index.Datasets.GetAsync(datasetId, ct).ConfigureAwait(false)
                       ?? throw new ArgumentException($"Dataset '{datasetId}' does not exist.", nameof(datasetId));
@@ -169,7 +191,7 @@ public sealed class SegmentStore
     }
 
     /// <summary>Embeds and indexes the document's pending chunks, then counts every segment as completed.</summary>
-    private async Task IndexAsync(IngestionContext context, CancellationToken ct)
+    internal async Task IndexAsync(IngestionContext context, CancellationToken ct)
     {
         await _indexStep.RunAsync(context, ct).ConfigureAwait(false);
         await using var lease = await _database.WriteAsync(ct).ConfigureAwait(false);
@@ -184,7 +206,7 @@ public sealed class SegmentStore
         return children.Chunk(content).Select(d => d.Content).ToList();
     }
 
-    private async Task<(long RowId, string Content, bool Enabled)> FindAsync(string datasetId, string documentId, string segmentId, CancellationToken ct)
+    internal async Task<(long RowId, string Content, bool Enabled)> FindAsync(string datasetId, string documentId, string segmentId, CancellationToken ct)
     {
         await using var lease = await _database.ReadAsync(ct).ConfigureAwait(false);
         await using var command = lease.Connection.CreateCommand();
@@ -205,7 +227,8 @@ public sealed class SegmentStore
              AND (segment_id = $segment OR parent_id IN (SELECT id FROM chunks WHERE dataset_id = $dataset AND document_id = $doc AND segment_id = $segment))
             """;
         command.CommandText = $"""
-            SELECT id, segment_id, position, child_position, COALESCE(parent_id, 0), kind, content, content_hash, indexed, enabled
+            SELECT id, segment_id, position, child_position, COALESCE(parent_id, 0), kind, content, content_hash, indexed, enabled,
+                keywords_json, answer, hit_count
             FROM chunks WHERE dataset_id = $dataset AND document_id = $doc{filter} ORDER BY position, child_position, id
             """;
         command.Parameters.AddWithValue("$dataset", datasetId);
@@ -227,7 +250,8 @@ public sealed class SegmentStore
             var children = new List<ChildChunkRecord>();
             byRow[reader.GetInt64(0)] = children;
             segments.Add((reader.GetInt64(0), new SegmentRecord(reader.GetString(1), documentId, reader.GetInt32(2), reader.GetString(6), hash, indexed,
-                reader.GetInt64(9) != 0, children), children));
+                reader.GetInt64(9) != 0, children, SegmentExtras.Keywords(reader.IsDBNull(10) ? null : reader.GetString(10)),
+                reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetInt32(12)), children));
         }
         // A parent is indexed when its children are.
         return segments.Select(s => s.Children.Count > 0 ? s.Segment with { Indexed = s.Children.All(c => c.Indexed) } : s.Segment).ToList();
@@ -259,7 +283,7 @@ public sealed class SegmentStore
     }
 
     /// <summary>Takes the segment's searched rows (itself, or its children) out of the full-text index.</summary>
-    private static Task RemoveFromFullTextAsync(SqliteConnection c, long rowId, CancellationToken ct) => ExecuteAsync(c, """
+    internal static Task RemoveFromFullTextAsync(SqliteConnection c, long rowId, CancellationToken ct) => ExecuteAsync(c, """
         INSERT INTO chunks_fts(chunks_fts, rowid, content)
             SELECT 'delete', id, content FROM chunks WHERE (id = $row OR parent_id = $row) AND indexed = 1 AND kind <> 1
         """, rowId, ct);

@@ -11,6 +11,9 @@ public interface IKnowledgeRetriever
 
     /// <summary>Chunks sorted by score, highest first, at most <see cref="KnowledgeQuery.TopK"/>.</summary>
     Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(KnowledgeQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts the chunks a retrieval finally returned (Dify's segment hit_count); an index without counters ignores it.</summary>
+    Task RecordHitsAsync(IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>A search could not run (unknown dataset, missing embedding model, backend failure). The message is shown to the user.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dify.Models;
 using Dify.Models.Chat;
+using Dify.Models.Rerank;
 using Dify.Workflows.Knowledge;
 using Dify.Workflows.Nodes.Llm;
 using Dify.Workflows.Variables;
@@ -15,7 +16,8 @@ namespace Dify.Workflows.Nodes.KnowledgeRetrieval;
 /// </summary>
 /// <param name="retriever">The knowledge port (datasets and search).</param>
 /// <param name="models">For the single-mode router.</param>
-public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModelProviders models) : NodeExecutor<KnowledgeRetrievalNodeData>
+/// <param name="rerank">Runs reranking_model in multiple mode; null → results keep their retrieval order (process_data says so).</param>
+public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModelProviders models, IRerankModel? rerank = null) : NodeExecutor<KnowledgeRetrievalNodeData>
 {
     public override string NodeType => "knowledge-retrieval";
 
@@ -70,11 +72,15 @@ public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModel
             else
             {
                 var m = data.Multiple;
-                chunks = await retriever.RetrieveAsync(
-                    new KnowledgeQuery(datasets.Select(d => d.Id).ToList(), query, m.TopK, null, m.ScoreThreshold, Reranking(m, notes), filter),
-                    cancellationToken).ConfigureAwait(false);
+                var reranking = Reranking(m, rerank is not null, notes);
+                chunks = reranking.Mode == RerankingMode.RerankingModel
+                    ? await RerankedAsync(datasets, query, m, reranking, filter, cancellationToken).ConfigureAwait(false)
+                    : await retriever.RetrieveAsync(
+                        new KnowledgeQuery(datasets.Select(d => d.Id).ToList(), query, m.TopK, null, m.ScoreThreshold, reranking, filter),
+                        cancellationToken).ConfigureAwait(false);
             }
 
+            await retriever.RecordHitsAsync(chunks, cancellationToken).ConfigureAwait(false);
             if (notes.Count > 0) processData["notes"] = notes;
             return new NodeRunResult
             {
@@ -103,16 +109,31 @@ public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModel
     }
 
     /// <summary>
-    /// Weighted score applies when reranking is on. A rerank model cannot run here (the model port has no rerank
-    /// API), so results keep their retrieval order and process_data says so.
+    /// Dify's multiple retrieval with a rerank model: each dataset gives its own top_k, the merged list is reranked,
+    /// the threshold applies to the rerank scores and the best top_k remain.
     /// </summary>
-    private static RerankingSettings Reranking(MultipleRetrievalConfig m, JsonArray notes)
+    private async Task<IReadOnlyList<RetrievedChunk>> RerankedAsync(
+        IReadOnlyList<DatasetInfo> datasets, string query, MultipleRetrievalConfig m, RerankingSettings reranking, MetadataFilter? filter, CancellationToken ct)
+    {
+        var merged = new List<RetrievedChunk>();
+        foreach (var dataset in datasets)
+            merged.AddRange(await retriever.RetrieveAsync(new KnowledgeQuery([dataset.Id], query, m.TopK, null, null, RerankingSettings.None, filter), ct).ConfigureAwait(false));
+        return await new ModelReranker(rerank!).RerankAsync(reranking, query, merged, c => c.Content, (c, score) => c with { Score = score }, m.TopK, m.ScoreThreshold, ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Weighted score applies when reranking is on; a rerank model when the host gave one (otherwise results keep
+    /// their retrieval order and process_data says so).
+    /// </summary>
+    private static RerankingSettings Reranking(MultipleRetrievalConfig m, bool canRerank, JsonArray notes)
     {
         if (!m.RerankingEnable) return RerankingSettings.None;
         if (m.RerankingMode == RerankingMode.WeightedScore)
             return new RerankingSettings(RerankingMode.WeightedScore, m.Weights ?? RetrievalWeights.SemanticFirst);
-        if (!string.IsNullOrEmpty(m.RerankModel))
-            notes.Add($"Rerank model {m.RerankProvider}/{m.RerankModel} is not available: results are ordered by retrieval score.");
+        if (string.IsNullOrEmpty(m.RerankModel)) return RerankingSettings.None;
+        if (canRerank) return new RerankingSettings(RerankingMode.RerankingModel, null, m.RerankProvider, m.RerankModel);
+        notes.Add($"Rerank model {m.RerankProvider}/{m.RerankModel} is not available: results are ordered by retrieval score.");
         return RerankingSettings.None;
     }
 
