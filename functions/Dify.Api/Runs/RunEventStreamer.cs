@@ -1,3 +1,4 @@
+using System.Text;
 using Dify.Api.Observability;
 using Dify.Storage.Runs;
 using Dify.Workflows.Engine.Runtime;
@@ -147,8 +148,25 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         }
     }
 
-    private static Task WriteDataAsync(HttpResponse response, string json, CancellationToken cancellationToken) =>
-        response.WriteAsync(string.Concat("data: ", json, "\n\n"), cancellationToken);
+    /// <summary>
+    /// <c>data: {json}\n\n</c> encoded straight into the response's pipe: no concatenated string, no
+    /// intermediate byte array per event (the hot path under many streaming clients).
+    /// </summary>
+    private static Task WriteDataAsync(HttpResponse response, string json, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var writer = response.BodyWriter;
+        var length = DataPrefix.Length + Encoding.UTF8.GetByteCount(json) + EventEnd.Length;
+        var span = writer.GetSpan(length);
+        DataPrefix.CopyTo(span);
+        var written = DataPrefix.Length + Encoding.UTF8.GetBytes(json, span[DataPrefix.Length..]);
+        EventEnd.CopyTo(span[written..]);
+        writer.Advance(written + EventEnd.Length);
+        return Task.CompletedTask;
+    }
+
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
 
     private static async Task SwallowCancellation(Task task)
     {

@@ -80,8 +80,10 @@ public sealed class DifyWebHost : IAsyncDisposable
         try
         {
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            // Independent files: open the API database while the engine starts (a shorter cold start).
+            var database = Task.Run(() => SqliteApiDatabase.OpenAsync(data, cancellationToken), cancellationToken);
             services.Engine = await LocalEngine.StartAsync(data, configuration, loggers, cancellationToken);
-            services.Database = await SqliteApiDatabase.OpenAsync(data, cancellationToken);
+            services.Database = await database;
             var apps = await app.Services.GetRequiredService<AppRegistry>().LoadAllAsync(cancellationToken);
             var resumed = await services.Engine.ResumeAsync(cancellationToken);
             await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
