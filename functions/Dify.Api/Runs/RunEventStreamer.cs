@@ -1,4 +1,3 @@
-using System.Text;
 using Dify.Api.Observability;
 using Dify.Storage.Runs;
 using Dify.Workflows.Engine.Runtime;
@@ -90,11 +89,8 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
             {
                 after = e.Sequence;
                 var latency = e.Event == "message_end" && run.Completion.IsCompletedSuccessfully ? run.Completion.Result.ElapsedTime : 0;
-                if (SseEventFormatter.Format(run, e.Event, e.DataJson, latency) is { } payload)
-                {
-                    if (eventIds) await response.WriteAsync(string.Concat("id: ", e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "\n"), cancellationToken);
-                    await WriteDataAsync(response, payload, cancellationToken);
-                }
+                if (eventIds && (!run.MessagesOnly || SseEventFormatter.IsMessageEvent(e.Event))) WriteEventId(response.BodyWriter, e.Sequence);
+                SseEventFormatter.WriteData(response.BodyWriter, run, e.Event, e.DataJson, latency);
                 if (e.Event == "workflow_finished")
                 {
                     finished = true;
@@ -148,25 +144,23 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         }
     }
 
-    /// <summary>
-    /// <c>data: {json}\n\n</c> encoded straight into the response's pipe: no concatenated string, no
-    /// intermediate byte array per event (the hot path under many streaming clients).
-    /// </summary>
+    /// <summary>Encoded straight into the response's pipe (sent at the next flush).</summary>
     private static Task WriteDataAsync(HttpResponse response, string json, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var writer = response.BodyWriter;
-        var length = DataPrefix.Length + Encoding.UTF8.GetByteCount(json) + EventEnd.Length;
-        var span = writer.GetSpan(length);
-        DataPrefix.CopyTo(span);
-        var written = DataPrefix.Length + Encoding.UTF8.GetBytes(json, span[DataPrefix.Length..]);
-        EventEnd.CopyTo(span[written..]);
-        writer.Advance(written + EventEnd.Length);
+        SseEventFormatter.WriteData(response.BodyWriter, json);
         return Task.CompletedTask;
     }
 
-    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
-    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
+    /// <summary><c>id: {sequence}\n</c> before an event, for Last-Event-ID.</summary>
+    private static void WriteEventId(System.IO.Pipelines.PipeWriter writer, long sequence)
+    {
+        var span = writer.GetSpan(32);
+        "id: "u8.CopyTo(span);
+        System.Buffers.Text.Utf8Formatter.TryFormat(sequence, span[4..], out var digits);
+        span[4 + digits] = (byte)'\n';
+        writer.Advance(5 + digits);
+    }
 
     private static async Task SwallowCancellation(Task task)
     {
