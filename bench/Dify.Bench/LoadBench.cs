@@ -78,7 +78,7 @@ internal static class LoadBench
         start.Environment["Models__MaxRetries"] = "0";
         start.Environment["Admin__ApiKey"] = AdminKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "0";
+        // GC settings are the host's own (its runtimeconfig); DOTNET_* variables of the caller pass through to try others.
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
         {

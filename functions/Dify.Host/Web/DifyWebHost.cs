@@ -86,8 +86,9 @@ public sealed class DifyWebHost : IAsyncDisposable
             services.Database = await database;
             var apps = await app.Services.GetRequiredService<AppRegistry>().LoadAllAsync(cancellationToken);
             var resumed = await services.Engine.ResumeAsync(cancellationToken);
-            await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
             await app.StartAsync(cancellationToken);
+            // The document folder watcher is not needed to answer requests: it starts once the host is listening.
+            await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
             app.Services.GetRequiredService<ILogger<DifyWebHost>>().LogInformation(
                 "Serving {AppCount} apps on {Address} from {DataDirectory}; resumed {ResumedRuns} runs", apps, host.BaseAddress, data, resumed);
             return host;
