@@ -10,11 +10,13 @@ using Dify.Testing.OpenAiCompatible;
 namespace Dify.Bench;
 
 /// <summary>
-/// `load [--clients 200] [--seconds 60] [--model-delay-ms 200]`: starts the local host as a child
+/// `load [--clients 200] [--seconds 60] [--model-delay-ms 200] [--host PATH]`: starts the local host as a child
 /// process (so RSS is the host's), imports a start → llm → end workflow whose model is the local
 /// OpenAI-compatible test server (streaming word by word), and keeps N streaming clients busy for the
 /// duration. Prints requests/s, p50/p99 time to first byte and to finish, errors, cold start
-/// (process start to the first 200 on /healthz), idle RSS and peak RSS (VmHWM).
+/// (process start to the first 200 on /healthz), idle RSS and peak RSS (VmHWM). <c>--host</c> measures a
+/// published host (its <c>Dify.Host</c> executable or <c>Dify.Host.dll</c>, e.g. the ReadyToRun publish the README
+/// recommends); by default the Release build's own executable beside the bench.
 /// </summary>
 internal static class LoadBench
 {
@@ -69,14 +71,14 @@ internal static class LoadBench
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}/";
 
-        var hostDll = Path.Combine(AppContext.BaseDirectory, "Dify.Host.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { hostDll, "serve", "--urls", baseUrl.TrimEnd('/'), "--data", data.Path }) start.ArgumentList.Add(a);
+        var hostPath = HostPath(args);
+        var start = HostStart(hostPath);
+        foreach (var a in new[] { "serve", "--urls", baseUrl.TrimEnd('/'), "--data", data.Path }) start.ArgumentList.Add(a);
         start.Environment["Models__Default__Endpoint"] = model.Endpoint;
         start.Environment["Models__MaxRetries"] = "0";
         start.Environment["Admin__ApiKey"] = AdminKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "0";
+        // GC settings are the host's own (its runtimeconfig); DOTNET_* variables of the caller pass through to try others.
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
         {
@@ -95,6 +97,7 @@ internal static class LoadBench
             var key = await ImportAsync(http);
 
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; host pid {host.Id}");
+            Console.WriteLine($"host:           {hostPath}");
             Console.WriteLine($"cold start:     {coldStart.TotalMilliseconds:F0} ms (process start to first 200 on /healthz)");
             Console.WriteLine($"idle RSS:       {idleRss / 1024.0:F1} MiB");
             Console.WriteLine($"load:           {clients} streaming clients for {seconds} s; model answers after {modelDelay} ms, word by word");
@@ -209,6 +212,25 @@ internal static class LoadBench
         var import = await Admin("console/api/apps/imports", new JsonObject { ["mode"] = "yaml-content", ["yaml_content"] = App });
         var key = await Admin($"console/api/apps/{import["app_id"]}/api-keys", null);
         return key["token"]!.GetValue<string>();
+    }
+
+    /// <summary>--host, else the apphost the Release build puts beside the bench (no `dotnet` muxer in the way), else its dll.</summary>
+    private static string HostPath(string[] args)
+    {
+        var i = Array.IndexOf(args, "--host");
+        if (i >= 0 && i + 1 < args.Length) return Path.GetFullPath(args[i + 1]);
+        var apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "Dify.Host.exe" : "Dify.Host");
+        return File.Exists(apphost) ? apphost : Path.Combine(AppContext.BaseDirectory, "Dify.Host.dll");
+    }
+
+    private static ProcessStartInfo HostStart(string hostPath)
+    {
+        if (!File.Exists(hostPath)) throw new FileNotFoundException($"--host: no host at {hostPath}", hostPath);
+        var start = hostPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? new ProcessStartInfo("dotnet") : new ProcessStartInfo(hostPath);
+        if (start.FileName == "dotnet") start.ArgumentList.Add(hostPath);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        return start;
     }
 
     /// <summary>A /proc/PID/status field in KiB (VmRSS now, VmHWM the peak).</summary>

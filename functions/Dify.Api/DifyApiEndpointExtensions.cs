@@ -37,6 +37,7 @@ public static class DifyApiEndpointExtensions
         CompletionEndpoints.Map(v1);
         MessageEndpoints.Map(v1);
         RunEventsEndpoints.Map(v1);
+        FileEndpoints.MapSigned(endpoints);
 
         endpoints.MapGet("/metrics", (ApiMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         var openApi = OpenApiDocument.Build(typeof(DifyApiEndpointExtensions).Assembly.GetName().Version?.ToString() ?? "1.0").ToJsonString(ApiJson.WriteOptions);

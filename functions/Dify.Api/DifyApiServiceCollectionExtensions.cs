@@ -25,6 +25,7 @@ public static class DifyApiServiceCollectionExtensions
     {
         services.AddOptions<DifyApiOptions>().Bind(configuration.GetSection(DifyApiOptions.SectionName));
         services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));
+        services.AddOptions<FileAccessOptions>().Bind(configuration.GetSection(FileAccessOptions.SectionName));
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DslExporter>();
@@ -37,7 +38,9 @@ public static class DifyApiServiceCollectionExtensions
         services.AddSingleton<ChatTurnStarter>();
         services.AddSingleton<CompletionStarter>();
         services.AddSingleton<SuggestedQuestions>();
+        services.AddSingleton<Conversations.ConversationNamer>();
         services.AddSingleton<FileUploader>();
+        services.AddSingleton<FileUrlSigner>();
         services.AddSingleton<FileInputResolver>();
         services.AddSingleton<AppKeyFilter>();
         services.AddSingleton<AdminKeyFilter>();

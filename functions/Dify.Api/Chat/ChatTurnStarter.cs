@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dify.Api.Apps;
+using Dify.Api.Conversations;
 using Dify.Api.Errors;
 using Dify.Api.Files;
 using Dify.Api.Http;
@@ -15,10 +16,8 @@ namespace Dify.Api.Chat;
 /// conversation variable defaults), records the message, and runs the app with the stored
 /// conversation variables and the earlier turns as memory.
 /// </summary>
-public sealed class ChatTurnStarter(IConversationStore conversations, RunLauncher launcher, FileInputResolver files, TimeProvider time)
+public sealed class ChatTurnStarter(IConversationStore conversations, RunLauncher launcher, FileInputResolver files, ConversationNamer namer, TimeProvider time)
 {
-    public const int NameLength = 50;
-
     public async Task<LaunchedRun> StartAsync(ActiveApp app, EndUserRecord user, ChatMessageBody body, CancellationToken cancellationToken)
     {
         var query = body.Query ?? throw ApiErrors.InvalidParam("query is required");
@@ -37,7 +36,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
         else
         {
             var inputs = RunLauncher.ValidateInputs(app, await files.ResolveInputsAsync(app, user, body.Inputs, cancellationToken));
-            var name = body.AutoGenerateName ?? true ? NameFrom(query) : "New conversation";
+            var name = ConversationNamer.InitialName(query, body.AutoGenerateName ?? true);
             conversation = new ConversationRecord(Guid.NewGuid().ToString(), app.Id, user.Id, name, inputs, "normal", now, now);
             var defaults = app.Definition.Document.ConversationVariables
                 .Select(v => new ConversationVariableRecord(v.Id, conversation.Id, v.Name, v.ValueType, v.Value?.DeepClone(), v.Description, now, now))
@@ -53,7 +52,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
         var runId = Guid.NewGuid().ToString();
         var message = new MessageRecord(Guid.NewGuid().ToString(), conversation.Id, app.Id, query, "", runInputs, runId, "normal", null, 0, now);
         await conversations.AddMessageAsync(message, cancellationToken);
-        return await launcher.LaunchAsync(app, user, new StartRunOptions
+        var launched = await launcher.LaunchAsync(app, user, new StartRunOptions
         {
             RunId = runId,
             Inputs = runInputs,
@@ -64,13 +63,7 @@ public sealed class ChatTurnStarter(IConversationStore conversations, RunLaunche
             ConversationVariables = variables,
             History = history,
         }, message.Id, cancellationToken);
-    }
-
-    /// <summary>Without a model to summarise, the conversation is named after the start of its first query.</summary>
-    internal static string NameFrom(string query)
-    {
-        var line = query.ReplaceLineEndings(" ").Trim();
-        if (line.Length == 0) return "New conversation";
-        return line.Length <= NameLength ? line : line[..NameLength] + "...";
+        if (history.Count == 0 && (body.AutoGenerateName ?? true)) namer.NameInBackground(app, conversation, query);
+        return launched;
     }
 }

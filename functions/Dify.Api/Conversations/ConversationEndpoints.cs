@@ -90,7 +90,7 @@ public static class ConversationEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> RenameAsync(HttpContext http, string conversationId, IEndUserStore users, IConversationStore conversations, IOptions<DifyApiOptions> options)
+    private static async Task<IResult> RenameAsync(HttpContext http, string conversationId, IEndUserStore users, IConversationStore conversations, ConversationNamer namer, IOptions<DifyApiOptions> options)
     {
         var app = ChatApp(http);
         var body = await ApiJson.ReadAsync(http.Request, RequestJsonContext.Default.RenameConversationBody, options.Value.MaxJsonBodyBytes, http.RequestAborted);
@@ -98,8 +98,9 @@ public static class ConversationEndpoints
         string name;
         if (body.AutoGenerate == true)
         {
-            var first = (await conversations.ListMessagesAsync(conversation.Id, null, 1000, http.RequestAborted))?.Items.FirstOrDefault();
-            name = first is null ? conversation.Name : Chat.ChatTurnStarter.NameFrom(first.Query);
+            // Dify names it after the conversation's first message, with the model.
+            var first = (await conversations.HistoryAsync(conversation.Id, http.RequestAborted)).FirstOrDefault();
+            name = first is null ? conversation.Name : await namer.GenerateAsync(app, first.Query, http.RequestAborted);
         }
         else
         {

@@ -23,4 +23,6 @@ public static class ApiErrors
     public static ApiException FileTooLarge(string message) => new(413, "file_too_large", message);
     public static ApiException UnsupportedFileType() => new(415, "unsupported_file_type", "File type not allowed.");
     public static ApiException MessageNotExists() => NotFound("Message Not Exists.");
+    public static ApiException SuggestedQuestionsDisabled() =>
+        new(403, "app_suggested_questions_after_answer_disabled", "Function Suggested questions after answer disabled.");
 }

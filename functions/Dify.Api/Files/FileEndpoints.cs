@@ -13,7 +13,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Dify.Api.Files;
 
-/// <summary><c>POST /files/upload</c> (multipart <c>file</c> + <c>user</c>) and <c>GET /files/{id}/preview</c>.</summary>
+/// <summary>
+/// <c>POST /files/upload</c> (multipart <c>file</c> + <c>user</c>), <c>GET /files/{id}/preview</c> (app key) and the
+/// signed <c>GET /files/{id}/file-preview</c> outside /v1 that upload answers point to as <c>source_url</c>.
+/// </summary>
 public static class FileEndpoints
 {
     /// <summary>Room for the multipart framing and the other form fields around the file.</summary>
@@ -25,7 +28,10 @@ public static class FileEndpoints
         v1.MapGet("/files/{fileId}/preview", PreviewAsync);
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext http, IEndUserStore users, FileUploader uploader, IOptions<FileUploadOptions> options)
+    /// <summary>Maps the signed preview route at the root (no app key: the signature grants access).</summary>
+    public static void MapSigned(IEndpointRouteBuilder root) => root.MapGet("/files/{fileId}/file-preview", SignedPreviewAsync);
+
+    private static async Task<IResult> UploadAsync(HttpContext http, IEndUserStore users, FileUploader uploader, FileUrlSigner signer, IOptions<FileUploadOptions> options)
     {
         var ct = http.RequestAborted;
         var app = http.App();
@@ -53,7 +59,7 @@ public static class FileEndpoints
         var user = form["user"].ToString() is { Length: > 0 } u ? u : RequestArgs.DefaultUser;
         var endUser = await users.GetOrCreateAsync(app.Id, user, ct);
         var record = await uploader.UploadAsync(app.Id, endUser, file, ct);
-        return ApiJson.Result(FilePayloads.Upload(record, http.Request), StatusCodes.Status201Created);
+        return ApiJson.Result(FilePayloads.Upload(record, signer.PreviewUrl(http.Request, record.Id)), StatusCodes.Status201Created);
     }
 
     private static async Task PreviewAsync(HttpContext http, string fileId, IUploadFileStore uploads, IFileContentStore storage)
@@ -62,6 +68,26 @@ public static class FileEndpoints
         var app = http.App();
         var record = await uploads.GetAsync(app.Id, fileId, ct);
         if (record is null || await storage.GetInfoAsync(record.Id, ct) is null) throw ApiErrors.NotFound("File not found.");
+        await WriteFileAsync(http, record, storage, ct);
+    }
+
+    private static async Task SignedPreviewAsync(HttpContext http, string fileId, IUploadFileStore uploads, IFileContentStore storage, FileUrlSigner signer)
+    {
+        var ct = http.RequestAborted;
+        var query = http.Request.Query;
+        string? timestamp = query["timestamp"], nonce = query["nonce"], sign = query["sign"];
+        if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(sign))
+            throw ApiErrors.InvalidParam("Invalid request: timestamp, nonce and sign are required.");
+        // One answer for a bad signature, an expired one and an unknown file: nothing to learn by probing.
+        if (!signer.Verify(fileId, timestamp, nonce, sign)
+            || await uploads.FindAsync(fileId, ct) is not { } record
+            || await storage.GetInfoAsync(record.Id, ct) is null)
+            throw ApiErrors.NotFound("File not found or signature is invalid");
+        await WriteFileAsync(http, record, storage, ct);
+    }
+
+    private static async Task WriteFileAsync(HttpContext http, UploadFileRecord record, IFileContentStore storage, CancellationToken ct)
+    {
         await using var content = await storage.OpenReadAsync(Dify.Workflows.Values.FileValue.Create("custom", "local_file", record.Name, record.Extension, record.MimeType, record.Size, relatedId: record.Id), ct);
 
         var response = http.Response;

@@ -13,7 +13,9 @@ namespace Dify.Api.Files;
 /// Turns the file objects of a request (<c>{type, transfer_method, upload_file_id | url}</c>, in
 /// <c>files</c> and in file / file-list start inputs) into the engine's file values before a run
 /// starts. local_file ids must be uploads of the same app and end user; remote_url files pass through
-/// as remote files. File values sent by the client are never trusted as they are.
+/// as remote files. File values sent by the client are never trusted as they are. The app's
+/// <c>features.file_upload</c> rules apply to <c>files</c> (ignored when the feature is off, as in Dify),
+/// a start variable's <c>allowed_file_*</c> and <c>max_length</c> to its input.
 /// </summary>
 public sealed class FileInputResolver(IUploadFileStore uploads)
 {
@@ -23,8 +25,15 @@ public sealed class FileInputResolver(IUploadFileStore uploads)
     public async Task<JsonArray> ResolveFilesAsync(ActiveApp app, EndUserRecord user, JsonArray? files, CancellationToken cancellationToken)
     {
         var resolved = new JsonArray();
-        foreach (var item in files ?? [])
-            resolved.Add(await ResolveAsync(app, user, item, "files", cancellationToken));
+        if (files is not { Count: > 0 } || FileUploadRules.FromFeatures(app.Definition.Document.Features) is not { } rules) return resolved;
+        var types = new List<string>();
+        foreach (var item in files)
+        {
+            var file = await ResolveAsync(app, user, item, "files", rules, cancellationToken);
+            types.Add(file["type"]!.GetValue<string>());
+            resolved.Add(file);
+        }
+        rules.CheckCount(types, "files");
         return resolved;
     }
 
@@ -32,19 +41,21 @@ public sealed class FileInputResolver(IUploadFileStore uploads)
     public async Task<JsonObject?> ResolveInputsAsync(ActiveApp app, EndUserRecord user, JsonObject? inputs, CancellationToken cancellationToken)
     {
         if (inputs is null) return null;
-        var types = (app.Definition.StartForm?.Variables ?? []).ToDictionary(v => v.Variable, v => v.Type, StringComparer.Ordinal);
+        var variables = (app.Definition.StartForm?.Variables ?? []).ToDictionary(v => v.Variable, StringComparer.Ordinal);
         var result = new JsonObject();
         foreach (var (name, value) in inputs)
         {
-            var type = types.GetValueOrDefault(name);
-            if (type == "file" && value is JsonObject)
+            var variable = variables.GetValueOrDefault(name);
+            if (variable?.Type == "file" && value is JsonObject)
             {
-                result[name] = await ResolveAsync(app, user, value, name, cancellationToken);
+                result[name] = await ResolveAsync(app, user, value, name, FileUploadRules.FromStartVariable(variable), cancellationToken);
             }
-            else if (type == "file-list" && value is JsonArray list)
+            else if (variable?.Type == "file-list" && value is JsonArray list)
             {
+                var rules = FileUploadRules.FromStartVariable(variable);
+                rules.CheckCount(list.Select(_ => "").ToList(), name);
                 var files = new JsonArray();
-                foreach (var item in list) files.Add(await ResolveAsync(app, user, item, name, cancellationToken));
+                foreach (var item in list) files.Add(await ResolveAsync(app, user, item, name, rules, cancellationToken));
                 result[name] = files;
             }
             else
@@ -56,7 +67,7 @@ public sealed class FileInputResolver(IUploadFileStore uploads)
         return result;
     }
 
-    private async Task<JsonObject> ResolveAsync(ActiveApp app, EndUserRecord user, JsonNode? item, string field, CancellationToken cancellationToken)
+    private async Task<JsonObject> ResolveAsync(ActiveApp app, EndUserRecord user, JsonNode? item, string field, FileUploadRules rules, CancellationToken cancellationToken)
     {
         if (item is not JsonObject file) throw ApiErrors.InvalidParam($"{field} must contain file objects");
         var type = Text(file, "type") ?? "custom";
@@ -71,6 +82,7 @@ public sealed class FileInputResolver(IUploadFileStore uploads)
                 var detected = FileKinds.TypeOf(upload.Extension, upload.MimeType);
                 if (type != "custom" && type != detected)
                     throw ApiErrors.InvalidParam("Detected file type does not match the specified type. Please verify the file.");
+                rules.Check(type, upload.Extension, "local_file", upload.Name);
                 return FileValue.Create(type, "local_file", upload.Name, FileKinds.NormalizeExtension(upload.Extension), upload.MimeType, upload.Size,
                     relatedId: upload.Id, id: upload.Id);
             }
@@ -81,6 +93,7 @@ public sealed class FileInputResolver(IUploadFileStore uploads)
                     throw ApiErrors.InvalidParam($"Invalid file url: {url}");
                 var name = Path.GetFileName(Uri.UnescapeDataString(uri.AbsolutePath));
                 var extension = FileKinds.ExtensionOf(name);
+                rules.Check(type, extension, "remote_url", name.Length == 0 ? url : name);
                 return FileValue.Create(type, "remote_url", name.Length == 0 ? null : name, extension, FileKinds.GuessMimeType(name), -1, remoteUrl: url);
             }
             default:

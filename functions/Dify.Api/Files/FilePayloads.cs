@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Dify.Storage.Files;
-using Microsoft.AspNetCore.Http;
 
 namespace Dify.Api.Files;
 
 /// <summary>Dify's upload answer: <c>{id, name, size, extension, mime_type, created_by, created_at, preview_url, source_url}</c>.</summary>
 public static class FilePayloads
 {
-    public static JsonObject Upload(UploadFileRecord file, HttpRequest request) => new()
+    /// <param name="sourceUrl">The signed preview URL (Dify signs it; it expires).</param>
+    public static JsonObject Upload(UploadFileRecord file, string sourceUrl) => new()
     {
         ["id"] = file.Id,
         ["name"] = file.Name,
@@ -17,7 +17,7 @@ public static class FilePayloads
         ["created_by"] = file.EndUserId,
         ["created_at"] = file.CreatedAt.ToUnixTimeSeconds(),
         ["preview_url"] = null,
-        ["source_url"] = $"{request.Scheme}://{request.Host}{request.PathBase}/v1/files/{file.Id}/preview",
+        ["source_url"] = sourceUrl,
         ["original_url"] = null,
         ["user_id"] = file.EndUserId,
         ["tenant_id"] = file.AppId,

@@ -43,9 +43,10 @@ public static class MessageEndpoints
         var app = http.App();
         if (!app.IsChatApp) throw ApiErrors.NotChatApp();
         var (message, _) = await FindAsync(http, app.Id, messageId, RequestArgs.Query(http.Request, "user") ?? RequestArgs.DefaultUser, users, conversations);
+        // As Dify: the message is looked up first (404), then the feature checked (403).
+        if (!SuggestedQuestions.Enabled(app)) throw ApiErrors.SuggestedQuestionsDisabled();
         var data = new JsonArray();
-        if (SuggestedQuestions.Enabled(app))
-            foreach (var q in await suggestions.AskAsync(app, message, http.RequestAborted)) data.Add(q);
+        foreach (var q in await suggestions.AskAsync(app, message, http.RequestAborted)) data.Add(q);
         return ApiJson.Result(new JsonObject { ["result"] = "success", ["data"] = data });
     }
 

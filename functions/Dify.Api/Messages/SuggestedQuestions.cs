@@ -26,7 +26,7 @@ public sealed class SuggestedQuestions(IModelProviders models, IConversationStor
 
     public async Task<IReadOnlyList<string>> AskAsync(ActiveApp app, MessageRecord message, CancellationToken cancellationToken)
     {
-        var (provider, model) = ModelOf(app);
+        var (provider, model) = AppModel.FirstLlm(app) ?? ("openai", "gpt-4o-mini");
         var history = new StringBuilder();
         foreach (var turn in (await conversations.HistoryAsync(message.ConversationId, cancellationToken)).TakeLast(3))
             history.Append("Human: ").Append(turn.Query).Append("\nAssistant: ").Append(turn.Answer).Append('\n');
@@ -60,12 +60,5 @@ public sealed class SuggestedQuestions(IModelProviders models, IConversationStor
         {
             return [];
         }
-    }
-
-    /// <summary>The model of the app's first LLM node (chat and completion apps have one in their synthesized graph).</summary>
-    private static (string Provider, string Model) ModelOf(ActiveApp app)
-    {
-        var llm = app.Definition.Nodes.Values.FirstOrDefault(n => n.Type == "llm")?.Node.Data["model"] as JsonObject;
-        return (llm?["provider"]?.ToString() ?? "openai", llm?["name"]?.ToString() ?? "gpt-4o-mini");
     }
 }

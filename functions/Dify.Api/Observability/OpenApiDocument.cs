@@ -34,6 +34,7 @@ public static class OpenApiDocument
         new("GET", "/v1/messages/{messageId}/suggested", "Suggested next questions", "app"),
         new("POST", "/v1/files/upload", "Upload a file", "app", "multipart", Success: 201),
         new("GET", "/v1/files/{fileId}/preview", "Download an uploaded file", "app"),
+        new("GET", "/files/{fileId}/file-preview", "Download an upload through its signed source_url (timestamp, nonce, sign; expires)", null),
         new("GET", "/v1/parameters", "App parameters and input form", "app"),
         new("GET", "/v1/info", "App name, description, mode", "app"),
         new("GET", "/v1/meta", "Tool icons", "app"),

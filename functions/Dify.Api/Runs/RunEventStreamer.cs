@@ -89,11 +89,8 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
             {
                 after = e.Sequence;
                 var latency = e.Event == "message_end" && run.Completion.IsCompletedSuccessfully ? run.Completion.Result.ElapsedTime : 0;
-                if (SseEventFormatter.Format(run, e.Event, e.DataJson, latency) is { } payload)
-                {
-                    if (eventIds) await response.WriteAsync(string.Concat("id: ", e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "\n"), cancellationToken);
-                    await WriteDataAsync(response, payload, cancellationToken);
-                }
+                if (eventIds && (!run.MessagesOnly || SseEventFormatter.IsMessageEvent(e.Event))) WriteEventId(response.BodyWriter, e.Sequence);
+                SseEventFormatter.WriteData(response.BodyWriter, run, e.Event, e.DataJson, latency);
                 if (e.Event == "workflow_finished")
                 {
                     finished = true;
@@ -147,8 +144,23 @@ public sealed class RunEventStreamer(IRunEventLog log, IOptions<DifyApiOptions> 
         }
     }
 
-    private static Task WriteDataAsync(HttpResponse response, string json, CancellationToken cancellationToken) =>
-        response.WriteAsync(string.Concat("data: ", json, "\n\n"), cancellationToken);
+    /// <summary>Encoded straight into the response's pipe (sent at the next flush).</summary>
+    private static Task WriteDataAsync(HttpResponse response, string json, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        SseEventFormatter.WriteData(response.BodyWriter, json);
+        return Task.CompletedTask;
+    }
+
+    /// <summary><c>id: {sequence}\n</c> before an event, for Last-Event-ID.</summary>
+    private static void WriteEventId(System.IO.Pipelines.PipeWriter writer, long sequence)
+    {
+        var span = writer.GetSpan(32);
+        "id: "u8.CopyTo(span);
+        System.Buffers.Text.Utf8Formatter.TryFormat(sequence, span[4..], out var digits);
+        span[4 + digits] = (byte)'\n';
+        writer.Advance(5 + digits);
+    }
 
     private static async Task SwallowCancellation(Task task)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine.Runtime;
+using Dify.Workflows.Nodes.Llm;
 
 namespace Dify.Api.Runs;
 
@@ -45,7 +46,6 @@ public static class RunPayloads
         return usage;
     }
 
-    /// <summary>The blocking answer of a chat message.</summary>
     /// <summary>The blocking answer of a chat or completion message (completion answers name no conversation).</summary>
     public static JsonObject ChatMessage(LaunchedRun run, WorkflowRunResult result)
     {
@@ -59,7 +59,7 @@ public static class RunPayloads
         if (run.ShowsConversation) message["conversation_id"] = run.ConversationId;
         message["mode"] = run.Mode.ToDsl();
         message["answer"] = result.Answer ?? "";
-        var metadata = new JsonObject { ["usage"] = Usage(new JsonObject { ["total_tokens"] = result.TotalTokens }, result.ElapsedTime) };
+        var metadata = new JsonObject { ["usage"] = Usage(LlmUsage.ToJson(result.Usage), result.ElapsedTime) };
         if (run.Mode != AppMode.Completion) metadata["retriever_resources"] = result.RetrieverResources.DeepClone();
         message["metadata"] = metadata;
         message["created_at"] = run.CreatedAt;

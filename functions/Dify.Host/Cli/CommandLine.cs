@@ -29,18 +29,18 @@ public static class CommandLine
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .Build();
-        // Logs go to stderr: stdout carries the run's JSON output.
-        using var loggers = LoggerFactory.Create(b =>
-        {
-            b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).AddFilter(level => level >= LogLevel.Warning);
-            b.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
         try
         {
+            // serve logs through the web host; building a second logger factory would only slow its start.
+            if (args[0] == "serve") return await ServeCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, stderr, cancellationToken);
+            // Logs go to stderr: stdout carries the run's JSON output.
+            using var loggers = LoggerFactory.Create(b =>
+            {
+                b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).AddFilter(level => level >= LogLevel.Warning);
+                b.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            });
             switch (args[0])
             {
-                case "serve":
-                    return await ServeCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, stderr, cancellationToken);
                 case "apps":
                     return await AppsCommand.ExecuteAsync(CliArguments.Parse(args.Skip(1), Switches, Valued), configuration, loggers, stdout, stderr, cancellationToken);
                 case "knowledge":

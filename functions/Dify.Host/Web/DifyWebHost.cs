@@ -84,13 +84,16 @@ public sealed class DifyWebHost : IAsyncDisposable
         try
         {
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            // Independent files: open the API database while the engine starts (a shorter cold start).
+            var database = Task.Run(() => SqliteApiDatabase.OpenAsync(data, cancellationToken), cancellationToken);
             services.Engine = await LocalEngine.StartAsync(data, configuration, loggers, cancellationToken);
-            services.Database = await SqliteApiDatabase.OpenAsync(data, cancellationToken);
+            services.Database = await database;
             services.EdgeDatabase = await SqliteEdgeDatabase.OpenAsync(data, cancellationToken);
             var apps = await app.Services.GetRequiredService<AppRegistry>().LoadAllAsync(cancellationToken);
             var resumed = await services.Engine.ResumeAsync(cancellationToken);
-            await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
             await app.StartAsync(cancellationToken);
+            // The document folder watcher is not needed to answer requests: it starts once the host is listening.
+            await services.Engine.WatchDocumentsAsync(loggers, cancellationToken);
             app.Services.GetRequiredService<ILogger<DifyWebHost>>().LogInformation(
                 "Serving {AppCount} apps on {Address} from {DataDirectory}; resumed {ResumedRuns} runs", apps, host.BaseAddress, data, resumed);
             return host;

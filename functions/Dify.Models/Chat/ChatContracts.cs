@@ -44,9 +44,21 @@ public sealed record ChatRequest(
     IReadOnlyList<ChatTool>? Tools = null,
     string? ForcedToolName = null);
 
+/// <summary>
+/// Tokens of a model call as the provider reported them, priced when <c>Models:Pricing</c> names the model
+/// (Dify's LLMUsage: unit prices per <c>PriceUnit</c> tokens, amounts rounded to 7 decimals).
+/// </summary>
 public sealed record TokenUsage(int PromptTokens, int CompletionTokens, double LatencySeconds = 0)
 {
     public int TotalTokens => PromptTokens + CompletionTokens;
+    public decimal PromptUnitPrice { get; init; }
+    public decimal PromptPriceUnit { get; init; }
+    public decimal PromptPrice { get; init; }
+    public decimal CompletionUnitPrice { get; init; }
+    public decimal CompletionPriceUnit { get; init; }
+    public decimal CompletionPrice { get; init; }
+    public decimal TotalPrice => PromptPrice + CompletionPrice;
+    public string Currency { get; init; } = "USD";
     public static TokenUsage Empty { get; } = new(0, 0);
 }
 

@@ -31,6 +31,12 @@ public sealed class ModelsOptions
     /// <summary>Per-try network timeout in seconds. Default 120.</summary>
     public double TimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Prices by model name (the name sent to the provider, or the DSL's): <c>Models:Pricing:gpt-4o-mini:Input = 0.15</c>,
+    /// <c>Output = 0.60</c>, <c>Unit = 0.000001</c>, <c>Currency = USD</c>. Unlisted models report zero prices.
+    /// </summary>
+    public Dictionary<string, ModelPriceOptions> Pricing { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Inputs per embeddings request. Default 64.</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
 }

@@ -18,6 +18,7 @@ public sealed class OpenAiCompatibleChatModel : IChatModel
     private readonly ModelEndpointResolver _resolver;
     private readonly OpenAiClientCache _clients;
     private readonly ModelsOptions _options;
+    private readonly ModelPricing _pricing;
     private readonly ILogger _logger;
 
     internal OpenAiCompatibleChatModel(ModelEndpointResolver resolver, OpenAiClientCache clients, ModelsOptions options, ILogger<OpenAiCompatibleChatModel> logger)
@@ -25,6 +26,7 @@ public sealed class OpenAiCompatibleChatModel : IChatModel
         _resolver = resolver;
         _clients = clients;
         _options = options;
+        _pricing = new ModelPricing(options.Pricing ?? []);
         _logger = logger;
     }
 
@@ -69,6 +71,7 @@ public sealed class OpenAiCompatibleChatModel : IChatModel
                 result = accumulator.Build(model, stopwatch.Elapsed.TotalSeconds);
             }
 
+            result = result with { Usage = _pricing.Price(result.Usage, model, request.Model) };
             ModelsLog.ChatCompleted(_logger, endpoint.Provider, model, endpoint.Endpoint, result.Usage.PromptTokens,
                 result.Usage.CompletionTokens, result.Usage.LatencySeconds, result.FinishReason, onDelta is not null);
             return result;

@@ -9,6 +9,8 @@ public sealed class SqliteEndUserStore(SqliteDatabase db, TimeProvider time) : I
     public async Task<EndUserRecord> GetOrCreateAsync(string appId, string sessionId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Returning users are the common case: a read, no write lock on every request.
+        if (await FindAsync(connection, appId, sessionId, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
         await using (var insert = connection.Command("INSERT OR IGNORE INTO end_users (id, app_id, session_id, created_at) VALUES ($id, $app, $session, $at)"))
         {
             insert.With("$id", Guid.NewGuid().ToString()).With("$app", appId).With("$session", sessionId).With("$at", time.GetUtcNow());

@@ -18,8 +18,14 @@ public sealed class SqliteUploadFileStore(SqliteDatabase db) : IUploadFileStore
 
     public async Task<UploadFileRecord?> GetAsync(string appId, string id, CancellationToken cancellationToken)
     {
+        var file = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return file?.AppId == appId ? file : null;
+    }
+
+    public async Task<UploadFileRecord?> FindAsync(string id, CancellationToken cancellationToken)
+    {
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM upload_files WHERE id = $id AND app_id = $app").With("$id", id).With("$app", appId);
+        await using var command = connection.Command($"SELECT {Columns} FROM upload_files WHERE id = $id").With("$id", id);
         return (await command.ReadAllAsync(r => new UploadFileRecord(
             r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.Time(7)), cancellationToken).ConfigureAwait(false))
             .FirstOrDefault();

@@ -69,6 +69,7 @@ public sealed class WorkflowOrchestrator(IWorkflowCatalog catalog, IRunEventSink
             Error = status is WorkflowRunStatus.Failed or WorkflowRunStatus.Stopped ? error : null,
             TotalSteps = state.Steps,
             TotalTokens = state.Tokens,
+            Usage = state.Usage,
             ExceptionsCount = state.Exceptions,
             Answer = isChat ? state.Answer.ToString() : null,
             ConversationVariables = conversation,
@@ -83,7 +84,7 @@ public sealed class WorkflowOrchestrator(IWorkflowCatalog catalog, IRunEventSink
             {
                 ["metadata"] = new JsonObject
                 {
-                    ["usage"] = new JsonObject { ["total_tokens"] = state.Tokens },
+                    ["usage"] = Nodes.Llm.LlmUsage.ToJson(state.Usage),
                     ["retriever_resources"] = result.RetrieverResources.DeepClone(),
                 },
                 ["files"] = new JsonArray(),

@@ -28,6 +28,8 @@ public sealed record NodeRunResult
     public IReadOnlyList<VariableUpdate>? VariableUpdates { get; init; }
     /// <summary>Tokens used by model calls in this node.</summary>
     public int TotalTokens { get; init; }
+    /// <summary>Token counts and prices of this node's model calls (Dify's llm_usage), summed into the run's usage.</summary>
+    public Dify.Models.Chat.TokenUsage? Usage { get; init; }
     /// <summary>Wall time measured where the node ran (activity), in seconds.</summary>
     public double ElapsedSeconds { get; init; }
 

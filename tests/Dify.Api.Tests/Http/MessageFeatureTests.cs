@@ -59,7 +59,7 @@ public sealed class MessageFeatureTests
     }
 
     [Fact]
-    public async Task Suggested_questions_are_empty_when_disabled_and_asked_of_the_model_when_enabled()
+    public async Task Suggested_questions_are_refused_when_disabled_and_asked_of_the_model_when_enabled()
     {
         await using var model = await OpenAiCompatibleServer.StartAsync();
         model.Responder = r => r.LastUserText.Contains("three most likely questions")
@@ -69,15 +69,18 @@ public sealed class MessageFeatureTests
 
         var (_, plainKey) = await api.ImportAsync("chat_llm.yml");
         var plain = await api.JsonAsync(HttpMethod.Post, "v1/chat-messages", plainKey, Ask("hi"));
-        var none = await api.JsonAsync(HttpMethod.Get, $"v1/messages/{plain["id"]}/suggested?user=alice", plainKey);
-        Assert.Equal("success", none["result"]!.GetValue<string>());
-        Assert.Empty(none["data"]!.AsArray());
+        var disabled = await api.JsonAsync(HttpMethod.Get, $"v1/messages/{plain["id"]}/suggested?user=alice", plainKey, status: 403);
+        Assert.Equal("app_suggested_questions_after_answer_disabled", disabled["code"]!.GetValue<string>());
+        Assert.Equal(403, disabled["status"]!.GetValue<int>());
+        Assert.DoesNotContain(model.Requests, r => r.LastUserText.Contains("three most likely questions"));
+        // An unknown message is still 404 first, as in Dify.
+        await api.JsonAsync(HttpMethod.Get, $"v1/messages/{Guid.NewGuid()}/suggested?user=alice", plainKey, status: 404);
 
         var (_, key) = await api.ImportAsync("chat_suggest.yml");
         var message = await api.JsonAsync(HttpMethod.Post, "v1/chat-messages", key, Ask("hi"));
         var suggested = await api.JsonAsync(HttpMethod.Get, $"v1/messages/{message["id"]}/suggested?user=alice", key);
         Assert.Equal(["Why?", "How?", "When?"], suggested["data"]!.AsArray().Select(q => q!.GetValue<string>()));
-        var prompt = model.Requests[^1].LastUserText;
+        var prompt = model.Requests.Last(r => r.LastUserText.Contains("three most likely questions")).LastUserText;
         Assert.Contains("Human: hi\nAssistant: An answer.", prompt);
         await api.JsonAsync(HttpMethod.Get, $"v1/messages/{message["id"]}/suggested?user=bob", key, status: 404);
     }

@@ -105,6 +105,7 @@ internal sealed class GraphWalker
         }
         if (result.Status == NodeRunStatus.Exception) _state.Exceptions++;
         _state.Tokens += result.TotalTokens;
+        if (result.Usage is { } usage) _state.Usage = Nodes.Llm.LlmUsage.Add(_state.Usage, usage);
         // A response node's chunks come before its node_finished, as in Dify's stream.
         ResponseCoordinator.OnNodeFinished(_state, node, result, _pool);
         _state.Emit("node_finished", exec.FinishedData(result, _state.UnixNow, elapsed));

@@ -22,6 +22,8 @@ internal sealed class RunState(IDurableContext context, WorkflowDefinition defin
 
     public int Steps { get; set; }
     public int Tokens { get; set; }
+    /// <summary>Every model call's usage so far (Dify's graph-level llm_usage), reported in message_end.</summary>
+    public Dify.Models.Chat.TokenUsage Usage { get; set; } = Dify.Models.Chat.TokenUsage.Empty;
     public int Exceptions { get; set; }
     public int NodeIndex { get; set; }
     public StringBuilder Answer { get; } = new();

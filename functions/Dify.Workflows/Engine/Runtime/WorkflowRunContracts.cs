@@ -37,6 +37,8 @@ public sealed record WorkflowRunResult
     public string? Error { get; init; }
     public int TotalSteps { get; init; }
     public int TotalTokens { get; init; }
+    /// <summary>Prompt/completion tokens and prices of every model call (message_end's usage).</summary>
+    public Dify.Models.Chat.TokenUsage Usage { get; init; } = Dify.Models.Chat.TokenUsage.Empty;
     public int ExceptionsCount { get; init; }
     /// <summary>Chatflow: the concatenated answers. Null for workflow apps.</summary>
     public string? Answer { get; init; }

@@ -89,6 +89,7 @@ public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModel
                 Outputs = new JsonObject { ["result"] = RetrievalResult.ToJson(chunks) },
                 Metadata = usage.TotalTokens > 0 ? LlmUsage.Metadata(usage) : null,
                 TotalTokens = usage.TotalTokens,
+                Usage = usage.TotalTokens > 0 ? usage : null,
             };
         }
         catch (KnowledgeRetrievalException ex)

@@ -64,7 +64,7 @@ public sealed class LlmNode(IModelProviders models, ICodeSandbox? jinja2Renderer
             if (JsonAnswer.TryParseAny(text) is not JsonObject structured)
             {
                 return NodeRunResult.Failure("Failed to parse structured output: the model's answer is not a JSON object: " + Excerpt(text), "OutputParserError", inputs)
-                    with { ProcessData = processData, TotalTokens = completion.Usage.TotalTokens };
+                    with { ProcessData = processData, TotalTokens = completion.Usage.TotalTokens, Usage = completion.Usage };
             }
             outputs["structured_output"] = structured;
         }
@@ -78,6 +78,7 @@ public sealed class LlmNode(IModelProviders models, ICodeSandbox? jinja2Renderer
             Outputs = outputs,
             Metadata = metadata,
             TotalTokens = completion.Usage.TotalTokens,
+            Usage = completion.Usage,
         };
     }
 

@@ -71,6 +71,7 @@ public sealed class ParameterExtractorNode(IModelProviders models) : NodeExecuto
             Outputs = outputs,
             Metadata = LlmUsage.Metadata(completion.Usage),
             TotalTokens = completion.Usage.TotalTokens,
+            Usage = completion.Usage,
         };
     }
 

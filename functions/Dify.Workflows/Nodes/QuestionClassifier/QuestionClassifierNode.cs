@@ -48,6 +48,7 @@ public sealed class QuestionClassifierNode(IModelProviders models) : NodeExecuto
             Metadata = LlmUsage.Metadata(completion.Usage),
             EdgeSourceHandle = chosen.Id,
             TotalTokens = completion.Usage.TotalTokens,
+            Usage = completion.Usage,
         };
     }
 
