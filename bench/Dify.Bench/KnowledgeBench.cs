@@ -26,7 +26,14 @@ internal static class KnowledgeBench
         {
             Console.WriteLine($"knowledge bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
             var bigMb = quick ? 40 : 200;
-            await IngestLargeFileAsync(root, bigMb);
+            // First, while nothing else has been allocated: the peak RSS is the process's high-water mark.
+            if (!args.Contains("--breakdown-only")) await IngestLargeFileAsync(root, bigMb);
+            await KnowledgeRecall.RunAsync(root);
+            var sample = Path.Combine(root, "sample.txt");
+            GenerateText(sample, (quick ? 8 : 20) * 1024L * 1024, seed: 3);
+            await KnowledgeBreakdown.RunAsync(root, sample);
+            File.Delete(sample);
+            if (args.Contains("--breakdown-only")) return;
             foreach (var dims in quick ? new[] { 384 } : [64, 384])
             {
                 foreach (var chunks in new[] { 10_000, 100_000 })
@@ -87,18 +94,20 @@ internal static class KnowledgeBench
         var load = clock.Elapsed.TotalMilliseconds;
         for (var i = 0; i < 20; i++) await index.RetrieveAsync(new KnowledgeQuery(["ds"], Query(), 4), default);
 
-        var hybrid = new List<double>(queries);
-        var semantic = new List<double>(queries);
-        var fullText = new List<double>(queries);
-        for (var i = 0; i < queries; i++)
+        var texts = Enumerable.Range(0, queries).Select(_ => Query()).ToList();
+        async Task<string> MeasureAsync(SearchMethod method)
         {
-            var q = Query();
-            hybrid.Add(await TimeAsync(() => index.RetrieveAsync(new KnowledgeQuery(["ds"], q, 4, SearchMethod.Hybrid), default)));
-            semantic.Add(await TimeAsync(() => index.RetrieveAsync(new KnowledgeQuery(["ds"], q, 4, SearchMethod.Semantic), default)));
-            fullText.Add(await TimeAsync(() => index.RetrieveAsync(new KnowledgeQuery(["ds"], q, 4, SearchMethod.FullText), default)));
+            var times = new List<double>(queries);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            foreach (var q in texts) times.Add(await TimeAsync(() => index.RetrieveAsync(new KnowledgeQuery(["ds"], q, 4, method), default)));
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / queries;
+            return $"{Stats.Describe(times)}, {cpuMs:F2} CPU-ms/query";
         }
-        Console.WriteLine($"{document.TotalSegments,7} chunks {dims,3}-d (ingested {mb:F0} MB at {mb / ingestSeconds:F1} MB/s, view load {load:F0} ms): "
-                          + $"hybrid {Stats.Describe(hybrid)}; semantic {Stats.Describe(semantic)}; full-text {Stats.Describe(fullText)}");
+        var hybrid = await MeasureAsync(SearchMethod.Hybrid);
+        var semantic = await MeasureAsync(SearchMethod.Semantic);
+        var fullText = await MeasureAsync(SearchMethod.FullText);
+        Console.WriteLine($"{document.TotalSegments,7} chunks {dims,3}-d (ingested {mb:F0} MB at {mb / ingestSeconds:F1} MB/s, view load {load:F0} ms):");
+        Console.WriteLine($"    hybrid {hybrid}\n    semantic {semantic}\n    full-text {fullText}");
         File.Delete(file);
     }
 

@@ -28,8 +28,24 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
             await using var command = lease.Connection.CreateCommand();
             command.CommandText = KnowledgeSchema.Sql;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await lease.Connection.InTransactionAsync(() => AddMissingColumnsAsync(lease.Connection, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         return db;
+    }
+
+    private static async Task AddMissingColumnsAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        foreach (var (table, column, definition) in KnowledgeSchema.AddedColumns)
+        {
+            await using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
+            probe.Parameters.AddWithValue("$table", table);
+            probe.Parameters.AddWithValue("$column", column);
+            if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0) continue;
+            await using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}"; // names from KnowledgeSchema, not input
+            await alter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     internal async Task<ReadLease> ReadAsync(CancellationToken cancellationToken)
