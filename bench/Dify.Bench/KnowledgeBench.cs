@@ -28,6 +28,7 @@ internal static class KnowledgeBench
             var bigMb = quick ? 40 : 200;
             // First, while nothing else has been allocated: the peak RSS is the process's high-water mark.
             if (!args.Contains("--breakdown-only")) await IngestLargeFileAsync(root, bigMb);
+            if (args.Contains("--ingest-only")) return;
             await KnowledgeRecall.RunAsync(root);
             var sample = Path.Combine(root, "sample.txt");
             GenerateText(sample, (quick ? 8 : 20) * 1024L * 1024, seed: 3);
