@@ -27,17 +27,19 @@ internal static class KnowledgeBench
             Console.WriteLine($"knowledge bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
             var bigMb = quick ? 40 : 200;
             // First, while nothing else has been allocated: the peak RSS is the process's high-water mark.
-            if (!args.Contains("--breakdown-only")) await IngestLargeFileAsync(root, bigMb);
+            var queriesOnly = args.Contains("--queries-only");
+            if (!args.Contains("--breakdown-only") && !queriesOnly) await IngestLargeFileAsync(root, bigMb);
             if (args.Contains("--ingest-only")) return;
-            await KnowledgeRecall.RunAsync(root);
+            if (!queriesOnly) await KnowledgeRecall.RunAsync(root);
             var sample = Path.Combine(root, "sample.txt");
             GenerateText(sample, (quick ? 8 : 20) * 1024L * 1024, seed: 3);
-            await KnowledgeBreakdown.RunAsync(root, sample);
+            if (!queriesOnly) await KnowledgeBreakdown.RunAsync(root, sample);
             File.Delete(sample);
+            KnowledgeScan.Run(100_000, 384);
             if (args.Contains("--breakdown-only")) return;
             foreach (var dims in quick ? new[] { 384 } : [64, 384])
             {
-                foreach (var chunks in new[] { 10_000, 100_000 })
+                foreach (var chunks in queriesOnly ? [100_000] : new[] { 10_000, 100_000 })
                     await QueryLatencyAsync(root, chunks, dims, quick ? 200 : 1000);
             }
         }
@@ -93,7 +95,9 @@ internal static class KnowledgeBench
         clock.Restart();
         await index.RetrieveAsync(new KnowledgeQuery(["ds"], Query(), 4), default); // loads the search view
         var load = clock.Elapsed.TotalMilliseconds;
-        for (var i = 0; i < 20; i++) await index.RetrieveAsync(new KnowledgeQuery(["ds"], Query(), 4), default);
+        // Warm every path (tiered JIT promotes hot methods after a few dozen calls).
+        foreach (var method in new[] { SearchMethod.Hybrid, SearchMethod.Semantic, SearchMethod.FullText })
+            for (var i = 0; i < 60; i++) await index.RetrieveAsync(new KnowledgeQuery(["ds"], Query(), 4, method), default);
 
         var texts = Enumerable.Range(0, queries).Select(_ => Query()).ToList();
         async Task<string> MeasureAsync(SearchMethod method)

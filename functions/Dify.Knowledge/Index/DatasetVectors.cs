@@ -14,7 +14,7 @@ namespace Dify.Knowledge.Index;
 /// </summary>
 internal sealed class DatasetVectors(int dimensions)
 {
-    private const int ParallelThreshold = 65_536;
+    private const int ParallelThreshold = 262_144;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<long, int> _slotOf = [];
@@ -151,7 +151,7 @@ internal sealed class DatasetVectors(int dimensions)
         try
         {
             return _slotOf.TryGetValue(id, out var slot)
-                ? QuantizedVector.Dot(_matrix.AsSpan(slot * Dimensions, Dimensions), q.Widened) * _scales[slot] * q.Scale : 0f;
+                ? QuantizedVector.Dot(_matrix.AsSpan(slot * Dimensions, Dimensions), q.Components) * _scales[slot] * q.Scale : 0f;
         }
         finally { _lock.ExitReadLock(); }
     }
@@ -199,12 +199,12 @@ internal sealed class DatasetVectors(int dimensions)
     private void Score(QuantizedVector query, bool[] allowed, float[] scores, int from, int to)
     {
         var dims = Dimensions;
-        var widened = query.Widened;
+        var components = query.Components;
         for (var i = from; i < to; i++)
         {
             var doc = _docs[i];
             scores[i] = doc < allowed.Length && allowed[doc]
-                ? QuantizedVector.Dot(new ReadOnlySpan<sbyte>(_matrix, i * dims, dims), widened) * _scales[i] * query.Scale
+                ? QuantizedVector.Dot(new ReadOnlySpan<sbyte>(_matrix, i * dims, dims), components) * _scales[i] * query.Scale
                 : float.NegativeInfinity;
         }
     }

@@ -9,23 +9,22 @@ namespace Dify.Knowledge.Index;
 /// <summary>
 /// Symmetric scalar quantisation of unit-length vectors to int8 with one scale per vector (scale = max |x| / 127).
 /// Each component is off by at most half a step, so for 384-dimensional unit vectors a cosine moves by about 1e-3:
-/// enough to pick candidates, which the index then rescores exactly. A query is widened to int16 once so the scan
-/// only widens the stored bytes (AVX2: 32 components per step with vpmaddwd).
+/// enough to pick candidates, which the index then rescores exactly. Components stay within ±127, so the AVX2 scan
+/// can multiply |query| (unsigned) by the row with the query's sign applied (vpsignb + vpmaddubsw, 32 components per
+/// step) without saturating: two products per 16-bit lane are at most 2 × 127 × 127 = 32258.
 /// </summary>
-internal readonly struct QuantizedVector(short[] widened, float scale)
+internal readonly struct QuantizedVector(sbyte[] components, float scale)
 {
-    /// <summary>The query's int8 components, widened to int16.</summary>
-    public short[] Widened { get; } = widened;
+    /// <summary>The query's int8 components.</summary>
+    public sbyte[] Components { get; } = components;
 
     public float Scale { get; } = scale;
 
     public static QuantizedVector Of(ReadOnlySpan<float> vector)
     {
-        Span<sbyte> row = vector.Length <= 4096 ? stackalloc sbyte[vector.Length] : new sbyte[vector.Length];
+        var row = new sbyte[vector.Length];
         var scale = Quantize(vector, row);
-        var widened = new short[vector.Length];
-        for (var i = 0; i < row.Length; i++) widened[i] = row[i];
-        return new QuantizedVector(widened, scale);
+        return new QuantizedVector(row, scale);
     }
 
     /// <summary>Writes the int8 form of the normalised <paramref name="vector"/>; returns its scale (0 for a zero vector).</summary>
@@ -44,26 +43,29 @@ internal readonly struct QuantizedVector(short[] widened, float scale)
         return step;
     }
 
-    /// <summary>Σ row[i]·query[i] in integers (exact: 4096 × 127 × 127 fits an int).</summary>
+    /// <summary>Σ row[i]·query[i] in integers (exact: 4096 × 127 × 127 fits an int). Both within ±127.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Dot(ReadOnlySpan<sbyte> row, ReadOnlySpan<short> query)
+    public static int Dot(ReadOnlySpan<sbyte> row, ReadOnlySpan<sbyte> query)
     {
         var sum = 0;
         var i = 0;
-        if (Avx2.IsSupported && row.Length >= 32)
+        var length = Math.Min(row.Length, query.Length);
+        if (Avx2.IsSupported && length >= 32)
         {
             ref var r = ref MemoryMarshal.GetReference(row);
             ref var q = ref MemoryMarshal.GetReference(query);
+            var ones = Vector256.Create((short)1);
             var acc = Vector256<int>.Zero;
-            for (; i <= row.Length - 32; i += 32)
+            for (; i <= length - 32; i += 32)
             {
-                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i));
-                acc += Avx2.MultiplyAddAdjacent(lower, Vector256.LoadUnsafe(ref q, (nuint)i));
-                acc += Avx2.MultiplyAddAdjacent(upper, Vector256.LoadUnsafe(ref q, (nuint)(i + 16)));
+                var qv = Vector256.LoadUnsafe(ref q, (nuint)i);
+                var rv = Vector256.LoadUnsafe(ref r, (nuint)i);
+                var pairs = Avx2.MultiplyAddAdjacent(Avx2.Abs(qv), Avx2.Sign(rv, qv));
+                acc += Avx2.MultiplyAddAdjacent(pairs, ones);
             }
             sum = Vector256.Sum(acc);
         }
-        for (; i < row.Length; i++) sum += row[i] * query[i];
+        for (; i < length; i++) sum += row[i] * query[i];
         return sum;
     }
 }

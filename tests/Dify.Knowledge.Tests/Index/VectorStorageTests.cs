@@ -87,7 +87,7 @@ public sealed class VectorStorageTests
             {
                 var row = new sbyte[b.Length];
                 var scale = QuantizedVector.Quantize(b, row);
-                var approximate = QuantizedVector.Dot(row, query.Widened) * scale * query.Scale;
+                var approximate = QuantizedVector.Dot(row, query.Components) * scale * query.Scale;
                 Assert.Equal(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b), approximate, 0.01f);
             }
         }
@@ -95,7 +95,7 @@ public sealed class VectorStorageTests
         var odd = Enumerable.Range(0, 37).Select(i => (float)Math.Sin(i)).ToArray();
         var oddRow = new sbyte[37];
         var oddScale = QuantizedVector.Quantize(odd, oddRow);
-        var self = QuantizedVector.Dot(oddRow, QuantizedVector.Of(odd).Widened) * oddScale * QuantizedVector.Of(odd).Scale;
+        var self = QuantizedVector.Dot(oddRow, QuantizedVector.Of(odd).Components) * oddScale * QuantizedVector.Of(odd).Scale;
         Assert.Equal(1f, self, 0.01f);
         Assert.Equal(0f, QuantizedVector.Quantize(new float[8], new sbyte[8]));
     }
