@@ -142,20 +142,6 @@ internal sealed class DatasetVectors(int dimensions)
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>Approximate cosine similarity (int8) of a stored chunk with a unit-length query (0 when unknown).</summary>
-    public float Similarity(long id, ReadOnlySpan<float> query)
-    {
-        if (query.Length != Dimensions) return 0f;
-        var q = QuantizedVector.Of(query);
-        _lock.EnterReadLock();
-        try
-        {
-            return _slotOf.TryGetValue(id, out var slot)
-                ? QuantizedVector.Dot(_matrix.AsSpan(slot * Dimensions, Dimensions), q.Components) * _scales[slot] * q.Scale : 0f;
-        }
-        finally { _lock.ExitReadLock(); }
-    }
-
     /// <summary>
     /// The <paramref name="n"/> allowed chunks most similar to the unit-length <paramref name="query"/> by the int8
     /// scan, best first, with their approximate scores (rescore them with the stored vectors).
@@ -216,6 +202,22 @@ internal sealed class DatasetVectors(int dimensions)
         _documents.Add(new DocumentEntry(documentId));
         _documentOrdinal[documentId] = ordinal;
         return ordinal;
+    }
+
+    /// <summary>Sizes the arrays for <paramref name="count"/> chunks at once (loading), so they are not grown by doubling.</summary>
+    public void Reserve(int count)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (count <= _ids.Length) return;
+            Array.Resize(ref _ids, count);
+            Array.Resize(ref _parents, count);
+            Array.Resize(ref _docs, count);
+            Array.Resize(ref _scales, count);
+            Array.Resize(ref _matrix, count * Dimensions);
+        }
+        finally { _lock.ExitWriteLock(); }
     }
 
     private void Grow(int needed)

@@ -313,6 +313,13 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var view = new DatasetVectors(0);
+        await using (var count = connection.CreateCommand())
+        {
+            // Size the arrays once (the matrix follows at the first vector): doubling would briefly hold up to three times the final size.
+            count.CommandText = "SELECT COUNT(*) FROM chunks c WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1";
+            count.Parameters.AddWithValue("$dataset", dataset.Id);
+            view.Reserve((int)(long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
+        }
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = """
