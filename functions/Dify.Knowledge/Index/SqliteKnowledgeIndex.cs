@@ -105,19 +105,29 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         var useVector = plan.Method is SearchMethod.Semantic or SearchMethod.Hybrid || rerank is { VectorWeight: > 0 };
         var useKeyword = plan.Method is not SearchMethod.Semantic || rerank is { KeywordWeight: > 0 };
 
-        if (useVector && queryVector is not null)
+        // Hybrid: BM25 runs on another thread (its own connection) while this one scans the vectors.
+        var scan = useVector && queryVector is not null;
+        var fullText = useKeyword && FullTextQuery.Match(terms) is { } match
+            ? scan ? Task.Run(() => FullTextAsync(plan.View, allowed, match, n, ct), ct) : FullTextAsync(plan.View, allowed, match, n, ct)
+            : null;
+        try
         {
             // The int8 scan over-fetches; the exact scores below choose the n that count.
-            foreach (var (id, score) in plan.View.Nearest(queryVector, allowed, n * RescoreFactor))
+            foreach (var (id, score) in scan ? plan.View.Nearest(queryVector!, allowed, n * RescoreFactor) : [])
             {
                 if (!plan.View.TryGet(id, allowed, out var doc, out var parent)) continue;
                 byId[id] = new Candidate(plan.Dataset, id, doc, parent) { Semantic = Math.Max(0, score), VectorRank = -1 };
             }
         }
-        List<(long Id, string Doc, long Parent, double Score)> hits = [];
-        if (useKeyword && FullTextQuery.Match(terms) is { } match)
+        catch when (fullText is not null)
         {
-            hits = await FullTextAsync(plan.View, allowed, match, n, ct).ConfigureAwait(false);
+            await fullText.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // leave nothing running
+            throw;
+        }
+        List<(long Id, string Doc, long Parent, double Score)> hits = [];
+        if (fullText is not null)
+        {
+            hits = await fullText.ConfigureAwait(false);
             foreach (var (id, doc, parent, _) in hits)
                 if (!byId.ContainsKey(id)) byId[id] = new Candidate(plan.Dataset, id, doc, parent);
         }
