@@ -51,6 +51,14 @@ public sealed class FileStorageTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
         Assert.Equal(Manual, await preview.Content.ReadAsStringAsync());
 
+        // The signed source_url needs no key: any instance finds the upload by id alone.
+        var sourceUrl = new Uri(uploaded["source_url"]!.GetValue<string>());
+        using var signed = await cloud.Http.GetAsync(sourceUrl.PathAndQuery.TrimStart('/'));
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        Assert.Equal(Manual, await signed.Content.ReadAsStringAsync());
+        using var tampered = await cloud.Http.GetAsync(sourceUrl.PathAndQuery.TrimStart('/').Replace("sign=", "sign=x", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, tampered.StatusCode);
+
         var run = await SendAsync(cloud.Http, HttpMethod.Post, "v1/workflows/run", key, new JsonObject
         {
             ["inputs"] = new JsonObject

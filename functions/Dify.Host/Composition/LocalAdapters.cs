@@ -52,7 +52,8 @@ internal sealed class LocalAdapters : IAsyncDisposable
         {
             Models = models,
             Knowledge = index,
-            Ingestor = new KnowledgeIngestor(knowledgeDb, index, embeddings, logger: loggers.CreateLogger<KnowledgeIngestor>()),
+            Ingestor = new KnowledgeIngestor(knowledgeDb, index, embeddings,
+                configuration.GetSection("Knowledge:Ingestion").Get<IngestionOptions>() ?? new IngestionOptions(), loggers.CreateLogger<KnowledgeIngestor>()),
             Sandbox = new LocalCodeSandbox(sandboxOptions, loggers.CreateLogger<LocalCodeSandbox>()),
             Files = new LocalFolderFileStorage(Path.Combine(dataDirectory, "files"), remoteClient: http),
         };

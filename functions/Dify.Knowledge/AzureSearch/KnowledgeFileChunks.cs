@@ -17,7 +17,7 @@ public static class KnowledgeFileChunks
         await using var lease = await database.ReadAsync(cancellationToken).ConfigureAwait(false);
         await using var command = lease.Connection.CreateCommand();
         command.CommandText = """
-            SELECT c.segment_id, c.position, c.child_position, c.kind, c.content, p.segment_id, e.vector, d.name, d.metadata_json
+            SELECT c.segment_id, c.position, c.child_position, c.kind, c.content, p.segment_id, e.vector, d.name, d.metadata_json, e.format
             FROM chunks c
             JOIN documents d ON d.dataset_id = c.dataset_id AND d.id = c.document_id
             LEFT JOIN chunks p ON p.id = c.parent_id
@@ -33,7 +33,7 @@ public static class KnowledgeFileChunks
             var kind = reader.GetInt32(3) switch { 1 => IndexedChunkKind.Parent, 2 => IndexedChunkKind.Child, _ => IndexedChunkKind.Segment };
             result.Add(new IndexedChunk(
                 datasetId, documentId, reader.GetString(7), reader.GetString(0), reader.GetInt32(1), reader.GetString(4),
-                reader.IsDBNull(6) ? null : VectorBlob.Read((byte[])reader.GetValue(6)), kind,
+                reader.IsDBNull(6) ? null : VectorBlob.Read((byte[])reader.GetValue(6), reader.GetInt64(9)), kind,
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(2),
                 reader.IsDBNull(8) ? null : JsonNode.Parse(reader.GetString(8)) as JsonObject));
         }

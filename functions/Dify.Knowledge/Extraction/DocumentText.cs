@@ -9,9 +9,10 @@ public sealed class UnsupportedDocumentException(string message) : Exception(mes
 
 /// <summary>
 /// Opens a document's text by file extension. Plain-text formats stream (any size, BOM-detected, UTF-8 default);
-/// HTML and DOCX are read whole (up to a limit) and converted. PDF and the other binary office formats are not
-/// supported here (no PDF library is available in this build). HTML and DOCX use the workflow engine's
-/// document-extractor code, so a document reads the same in a workflow and in a dataset.
+/// HTML, DOCX, XLSX and PDF are read whole (up to a limit) and converted; PDF text comes a page at a time
+/// (<see cref="Pdf.PdfText"/>: PDFsharp's object model and our content-stream interpreter). The other binary
+/// office formats are not supported. HTML, DOCX and XLSX use the workflow engine's document-extractor code, so a
+/// document reads the same in a workflow and in a dataset.
 /// </summary>
 public static class DocumentText
 {
@@ -24,7 +25,7 @@ public static class DocumentText
 
     private static readonly HashSet<string> Unsupported = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".pdf", ".doc", ".ppt", ".pptx", ".xls", ".xlsx", ".epub", ".odt", ".msg", ".rtf",
+        ".doc", ".ppt", ".pptx", ".xls", ".epub", ".odt", ".msg", ".rtf",
     };
 
     /// <summary>True when <see cref="OpenAsync"/> can read a file of this name (by extension; none means plain text).</summary>
@@ -33,11 +34,13 @@ public static class DocumentText
         var extension = Path.GetExtension(name);
         return extension.Length == 0 || PlainText.Contains(extension)
             || extension.Equals(".html", StringComparison.OrdinalIgnoreCase) || extension.Equals(".htm", StringComparison.OrdinalIgnoreCase)
-            || extension.Equals(".docx", StringComparison.OrdinalIgnoreCase);
+            || extension.Equals(".docx", StringComparison.OrdinalIgnoreCase) || extension.Equals(".xlsx", StringComparison.OrdinalIgnoreCase)
+            || extension.Equals(".pdf", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A reader over the document's text. The stream is read lazily for plain text (the caller disposes the reader).</summary>
-    public static async Task<TextReader> OpenAsync(string name, Stream content, long maxConvertedBytes, CancellationToken cancellationToken)
+    /// <param name="pdfLicense">How PDF extraction may run PDFsharp (see <see cref="Pdf.PdfLicense"/>); null: a PDF fails with a message saying so.</param>
+    public static async Task<TextReader> OpenAsync(string name, Stream content, long maxConvertedBytes, CancellationToken cancellationToken, Pdf.PdfLicenseChoice? pdfLicense = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         var extension = Path.GetExtension(name);
@@ -50,6 +53,13 @@ public static class DocumentText
             return new StringReader(Html(await ReadAllAsync(content, maxConvertedBytes, name, cancellationToken).ConfigureAwait(false)));
         if (extension.Equals(".docx", StringComparison.OrdinalIgnoreCase))
             return new StringReader(Docx(await ReadAllAsync(content, maxConvertedBytes, name, cancellationToken).ConfigureAwait(false), name));
+        if (extension.Equals(".xlsx", StringComparison.OrdinalIgnoreCase))
+            return new StringReader(Xlsx(await ReadAllAsync(content, maxConvertedBytes, name, cancellationToken).ConfigureAwait(false), name));
+        if (extension.Equals(".pdf", StringComparison.OrdinalIgnoreCase))
+        {
+            Pdf.PdfLicense.Ensure(pdfLicense, name);
+            return Pdf.PdfText.Open(await ReadAllAsync(content, maxConvertedBytes, name, cancellationToken).ConfigureAwait(false), name);
+        }
         throw new UnsupportedDocumentException($"Unsupported file type: {extension} (file '{name}').");
     }
 
@@ -65,6 +75,18 @@ public static class DocumentText
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FileFormatException)
         {
             throw new UnsupportedDocumentException($"Failed to extract text from DOCX '{name}': {e.Message}");
+        }
+    }
+
+    private static string Xlsx(byte[] bytes, string name)
+    {
+        try
+        {
+            return XlsxText.Extract(bytes);
+        }
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FileFormatException)
+        {
+            throw new UnsupportedDocumentException($"Failed to extract text from XLSX '{name}': {e.Message}");
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, DatasetVectors> _views = new(StringComparer.Ordinal);
 
+    /// <summary>How many times the candidates needed the int8 scan fetches for exact rescoring.</summary>
+    private const int RescoreFactor = 2;
+
     /// <param name="embeddings">Embeds queries for semantic and hybrid search (route the datasets' providers, e.g. <see cref="Embedding.EmbeddingRouter"/>); null → full-text only.</param>
     public SqliteKnowledgeIndex(KnowledgeDatabase database, IEmbeddingModel? embeddings, KnowledgeIndexOptions? options = null, ILogger<SqliteKnowledgeIndex>? logger = null)
     {
@@ -106,33 +109,51 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         var useVector = plan.Method is SearchMethod.Semantic or SearchMethod.Hybrid || rerank is { VectorWeight: > 0 };
         var useKeyword = plan.Method is not SearchMethod.Semantic || rerank is { KeywordWeight: > 0 };
 
-        if (useVector && queryVector is not null)
+        // Hybrid: BM25 runs on another thread (its own connection) while this one scans the vectors.
+        var scan = useVector && queryVector is not null;
+        var fullText = useKeyword && FullTextQuery.Match(terms) is { } match
+            ? scan ? Task.Run(() => FullTextAsync(plan.View, allowed, match, n, ct), ct) : FullTextAsync(plan.View, allowed, match, n, ct)
+            : null;
+        try
         {
-            var rank = 0;
-            foreach (var (id, score) in plan.View.Nearest(queryVector, allowed, n))
+            // The int8 scan over-fetches; the exact scores below choose the n that count.
+            foreach (var (id, score) in scan ? plan.View.Nearest(queryVector!, allowed, n * RescoreFactor) : [])
             {
                 if (!plan.View.TryGet(id, allowed, out var doc, out var parent)) continue;
-                byId[id] = new Candidate(plan.Dataset, id, doc, parent) { Semantic = Math.Max(0, score), VectorRank = ++rank };
+                byId[id] = new Candidate(plan.Dataset, id, doc, parent) { Semantic = Math.Max(0, score), VectorRank = -1 };
             }
         }
-        if (useKeyword && FullTextQuery.Match(terms) is { } match)
+        catch when (fullText is not null)
         {
-            var hits = await FullTextAsync(plan.View, allowed, match, n, ct).ConfigureAwait(false);
-            var contents = await ContentsAsync(hits.Select(h => h.Id).ToList(), ct).ConfigureAwait(false);
-            var best = hits.Count > 0 ? hits.Max(h => h.Score) : 0;
-            var rank = 0;
-            foreach (var (id, doc, parent, bm25) in hits)
-            {
-                if (!byId.TryGetValue(id, out var c))
-                {
-                    c = new Candidate(plan.Dataset, id, doc, parent);
-                    if (queryVector is not null) c.Semantic = Math.Max(0, plan.View.Similarity(id, queryVector));
-                    byId[id] = c;
-                }
-                c.KeywordRank = ++rank;
-                c.Keyword = best <= 0 ? 0 : bm25 / best * FullTextQuery.Coverage(terms, contents.GetValueOrDefault(id, ""));
-            }
+            await fullText.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // leave nothing running
+            throw;
         }
+        List<(long Id, string Doc, long Parent, double Score)> hits = [];
+        if (fullText is not null)
+        {
+            hits = await fullText.ConfigureAwait(false);
+            foreach (var (id, doc, parent, _) in hits)
+                if (!byId.ContainsKey(id)) byId[id] = new Candidate(plan.Dataset, id, doc, parent);
+        }
+        if (byId.Count == 0) return [];
+
+        var rows = await CandidateRowsAsync(byId.Keys, ct).ConfigureAwait(false);
+        if (queryVector is not null)
+            foreach (var c in byId.Values) c.Semantic = rows.TryGetValue(c.Id, out var row) ? Math.Max(0, Cosine(row.Vector, queryVector)) : 0;
+
+        var vectorRank = 0;
+        foreach (var c in byId.Values.Where(c => c.VectorRank < 0).OrderByDescending(c => c.Semantic).ThenBy(c => c.Id).ToList())
+            c.VectorRank = vectorRank < n ? ++vectorRank : 0;
+        var best = hits.Count > 0 ? hits.Max(h => h.Score) : 0;
+        var keywordRank = 0;
+        foreach (var (id, _, _, bm25) in hits)
+        {
+            var c = byId[id];
+            c.KeywordRank = ++keywordRank;
+            c.Keyword = best <= 0 ? 0 : bm25 / best * FullTextQuery.Coverage(terms, rows.TryGetValue(id, out var row) ? row.Content : "");
+        }
+        // Over-fetched vector candidates that made neither list are dropped, as if never fetched.
+        foreach (var c in byId.Values.Where(c => c.VectorRank == 0 && c.KeywordRank == 0).ToList()) byId.Remove(c.Id);
 
         var weights = plan.Dataset.RetrievalSettings.Weights ?? RetrievalWeights.SemanticFirst;
         foreach (var c in byId.Values)
@@ -203,16 +224,28 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         }
     }
 
-    private async Task<Dictionary<long, string>> ContentsAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    /// <summary>Candidates' contents and stored vectors in one read (vectors decide the exact semantic scores).</summary>
+    private async Task<Dictionary<long, (string Content, float[]? Vector)>> CandidateRowsAsync(IEnumerable<long> ids, CancellationToken ct)
     {
-        var result = new Dictionary<long, string>(ids.Count);
-        if (ids.Count == 0) return result;
+        var result = new Dictionary<long, (string, float[]?)>();
         await using var lease = await _database.ReadAsync(ct).ConfigureAwait(false);
         await using var command = lease.Connection.CreateCommand();
-        command.CommandText = $"SELECT id, content FROM chunks WHERE id IN ({string.Join(',', ids)})";
+        command.CommandText = $"""
+            SELECT c.id, c.content, e.vector, e.format FROM chunks c LEFT JOIN embeddings e ON e.id = c.embedding_id
+            WHERE c.id IN ({string.Join(',', ids)})
+            """;
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) result[reader.GetInt64(0)] = reader.GetString(1);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            result[reader.GetInt64(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : VectorBlob.Read((byte[])reader.GetValue(2), reader.GetInt64(3)));
         return result;
+    }
+
+    /// <summary>Cosine of a stored vector with the unit-length query (0 when the sizes differ or the vector is zero).</summary>
+    private static double Cosine(float[]? stored, float[] query)
+    {
+        if (stored is null || stored.Length != query.Length) return 0;
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(stored);
+        return norm > 0 ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(stored, query) / norm : 0;
     }
 
     private async Task<Dictionary<string, float[]>> EmbedQueryAsync(string query, IReadOnlyList<DatasetRecord> datasets, CancellationToken ct)
@@ -294,10 +327,17 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var view = new DatasetVectors(0);
+        await using (var count = connection.CreateCommand())
+        {
+            // Size the arrays once (the matrix follows at the first vector): doubling would briefly hold up to three times the final size.
+            count.CommandText = "SELECT COUNT(*) FROM chunks c WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1";
+            count.Parameters.AddWithValue("$dataset", dataset.Id);
+            view.Reserve((int)(long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
+        }
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = """
-                SELECT c.id, c.document_id, COALESCE(c.parent_id, 0), e.vector FROM chunks c
+                SELECT c.id, c.document_id, COALESCE(c.parent_id, 0), e.vector, e.format FROM chunks c
                 LEFT JOIN embeddings e ON e.id = c.embedding_id
                 WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1
                 ORDER BY c.id
@@ -306,7 +346,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var vector = reader.IsDBNull(3) ? [] : VectorBlob.Read((byte[])reader.GetValue(3));
+                var vector = reader.IsDBNull(3) ? [] : VectorBlob.Read((byte[])reader.GetValue(3), reader.GetInt64(4));
                 view.Add(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), vector);
             }
         }

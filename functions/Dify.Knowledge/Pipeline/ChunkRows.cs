@@ -105,20 +105,19 @@ internal static class ChunkRows
         return result;
     }
 
-    /// <summary>The stored vectors among <paramref name="hashes"/> for one embedding model.</summary>
+    /// <summary>The stored vectors among <paramref name="hashes"/> for one embedding model (one query per 512 hashes).</summary>
     public static async Task<Dictionary<string, StoredVector>> VectorsAsync(SqliteConnection connection, string model, IEnumerable<byte[]> hashes, CancellationToken ct)
     {
         var result = new Dictionary<string, StoredVector>(StringComparer.Ordinal);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, vector FROM embeddings WHERE model = $model AND content_hash = $hash";
-        var hashParameter = command.Parameters.Add("$hash", SqliteType.Blob);
-        command.Parameters.AddWithValue("$model", model);
-        foreach (var hash in hashes)
+        foreach (var group in hashes.Chunk(512))
         {
-            hashParameter.Value = hash;
+            await using var command = connection.CreateCommand();
+            // Hex literals of hashes we computed: nothing from the user reaches the SQL text.
+            command.CommandText = $"SELECT content_hash, id, vector, format FROM embeddings WHERE model = $model AND content_hash IN ({string.Join(',', group.Select(h => $"X'{Convert.ToHexString(h)}'"))})";
+            command.Parameters.AddWithValue("$model", model);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (await reader.ReadAsync(ct).ConfigureAwait(false))
-                result[Convert.ToHexString(hash)] = new StoredVector(reader.GetInt64(0), VectorBlob.Read((byte[])reader.GetValue(1)));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                result[Convert.ToHexString((byte[])reader.GetValue(0))] = new StoredVector(reader.GetInt64(1), VectorBlob.Read((byte[])reader.GetValue(2), reader.GetInt64(3)));
         }
         return result;
     }
@@ -130,21 +129,41 @@ internal static class ChunkRows
     public static async Task MarkIndexedAsync(
         SqliteConnection connection, string model, Dictionary<string, StoredVector> vectors, IReadOnlyList<PendingChunk> chunks, CancellationToken ct)
     {
-        await using (var insert = connection.CreateCommand())
+        var fresh = new List<(string Key, byte[] Hash, float[] Vector)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in chunks)
         {
-            insert.CommandText = "INSERT INTO embeddings(model, content_hash, vector) VALUES($model, $hash, $vector) ON CONFLICT(model, content_hash) DO UPDATE SET model = excluded.model RETURNING id";
-            insert.Parameters.AddWithValue("$model", model);
-            var hash = insert.Parameters.Add("$hash", SqliteType.Blob);
-            var vector = insert.Parameters.Add("$vector", SqliteType.Blob);
-            foreach (var chunk in chunks)
-            {
-                var key = Convert.ToHexString(chunk.Hash);
-                if (!vectors.TryGetValue(key, out var stored) || stored.Id != 0) continue;
-                hash.Value = chunk.Hash;
-                vector.Value = VectorBlob.Write(stored.Vector);
-                vectors[key] = stored with { Id = (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))! };
-            }
+            var key = Convert.ToHexString(chunk.Hash);
+            if (vectors.TryGetValue(key, out var stored) && stored.Id == 0 && seen.Add(key)) fresh.Add((key, chunk.Hash, stored.Vector));
         }
+        var ids = await StoreVectorsAsync(connection, model, fresh.Select(f => (f.Hash, f.Vector)).ToList(), ct).ConfigureAwait(false);
+        for (var i = 0; i < fresh.Count; i++) vectors[fresh[i].Key] = vectors[fresh[i].Key] with { Id = ids[i] };
+        await AddFullTextAsync(connection, chunks, c => vectors.TryGetValue(Convert.ToHexString(c.Hash), out var stored) ? stored.Id : null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores vectors by (model, content hash), returning their row ids (an existing row keeps its vector).</summary>
+    public static async Task<long[]> StoreVectorsAsync(SqliteConnection connection, string model, IReadOnlyList<(byte[] Hash, float[] Vector)> vectors, CancellationToken ct)
+    {
+        var ids = new long[vectors.Count];
+        if (vectors.Count == 0) return ids;
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO embeddings(model, content_hash, vector, format) VALUES($model, $hash, $vector, $format) ON CONFLICT(model, content_hash) DO UPDATE SET model = excluded.model RETURNING id";
+        insert.Parameters.AddWithValue("$model", model);
+        insert.Parameters.AddWithValue("$format", VectorBlob.Current);
+        var hash = insert.Parameters.Add("$hash", SqliteType.Blob);
+        var vector = insert.Parameters.Add("$vector", SqliteType.Blob);
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            hash.Value = vectors[i].Hash;
+            vector.Value = VectorBlob.Write(vectors[i].Vector);
+            ids[i] = (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+        return ids;
+    }
+
+    /// <summary>Adds the chunks to the full-text index and marks them indexed with their vector's row id (if any).</summary>
+    public static async Task AddFullTextAsync(SqliteConnection connection, IReadOnlyList<PendingChunk> chunks, Func<PendingChunk, long?>? embeddingOf, CancellationToken ct)
+    {
         await using var fts = connection.CreateCommand();
         fts.CommandText = "INSERT INTO chunks_fts(rowid, content) VALUES($id, $content); UPDATE chunks SET indexed = 1, embedding_id = $embedding WHERE id = $id;";
         var id = fts.Parameters.Add("$id", SqliteType.Integer);
@@ -154,7 +173,7 @@ internal static class ChunkRows
         {
             id.Value = chunk.Id;
             content.Value = chunk.Content;
-            embedding.Value = vectors.TryGetValue(Convert.ToHexString(chunk.Hash), out var stored) ? stored.Id : DBNull.Value;
+            embedding.Value = (object?)embeddingOf?.Invoke(chunk) ?? DBNull.Value;
             await fts.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

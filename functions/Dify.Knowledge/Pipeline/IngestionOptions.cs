@@ -23,5 +23,14 @@ public sealed class IngestionOptions
     /// <summary>HTML and DOCX are converted in memory; larger files are refused. Default 50 MB.</summary>
     public long MaxConvertedBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>
+    /// Read PDFs with PDFsharp 6.5 under its AGPL-3.0 license (the registry serves no permissively licensed PDF
+    /// library). Off by default: whoever deploys decides; until then a PDF ends in error saying so. Default false.
+    /// </summary>
+    public bool AcceptPdfSharpAgplLicense { get; set; }
+
+    /// <summary>A PDFsharp commercial license key (base64); when set, PDFs are read under it instead of the AGPL.</summary>
+    public string? PdfSharpLicenseKey { get; set; }
+
     public ChunkerOptions Chunker { get; set; } = new();
 }

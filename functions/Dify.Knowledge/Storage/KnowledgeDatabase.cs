@@ -28,7 +28,7 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
             await using var command = lease.Connection.CreateCommand();
             command.CommandText = KnowledgeSchema.Sql;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await KnowledgeMigrations.ApplyAsync(lease.Connection, cancellationToken).ConfigureAwait(false);
+            await lease.Connection.InTransactionAsync(() => KnowledgeMigrations.ApplyAsync(lease.Connection, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         return db;
     }

@@ -18,7 +18,7 @@ internal static class KnowledgeMigrations
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken ct)
     {
-        foreach (var (table, column, definition) in Columns)
+        foreach (var (table, column, definition) in KnowledgeSchema.AddedColumns.Concat(Columns))
         {
             await using var probe = connection.CreateCommand();
             probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
@@ -26,7 +26,7 @@ internal static class KnowledgeMigrations
             probe.Parameters.AddWithValue("$column", column);
             if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0) continue;
             await using var alter = connection.CreateCommand();
-            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}"; // names from code, not input
             await alter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

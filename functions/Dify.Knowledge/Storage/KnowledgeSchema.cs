@@ -8,6 +8,8 @@ namespace Dify.Knowledge.Storage;
 /// content is embedded once per model whatever document it comes from. chunks_fts is an external-content FTS5 index
 /// over the searched chunks (BM25). attributes holds what the Knowledge API keeps beside a dataset (document_id '') or
 /// a document (Dify fields the engine does not use: permission, batch, position, data source...).
+/// embeddings.format says how a vector blob is encoded (see <see cref="VectorBlob"/>); files written before it existed
+/// get the column from <see cref="AddedColumns"/> with default 0 (float32), so their vectors read as before.
 /// </summary>
 internal static class KnowledgeSchema
 {
@@ -32,9 +34,19 @@ internal static class KnowledgeSchema
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
             content, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
         CREATE TABLE IF NOT EXISTS embeddings(
-            id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL);
+            id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL,
+            format INTEGER NOT NULL DEFAULT 0);
         CREATE UNIQUE INDEX IF NOT EXISTS embeddings_by_content ON embeddings(model, content_hash);
         CREATE TABLE IF NOT EXISTS attributes(
             dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(dataset_id, document_id));
         """;
+
+    /// <summary>
+    /// Columns added after the first release: (table, column, definition). Opening a file adds the missing ones in
+    /// place (ALTER TABLE ADD COLUMN rewrites no rows), so an existing knowledge file keeps its data and stays readable.
+    /// </summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("embeddings", "format", "INTEGER NOT NULL DEFAULT 0"),
+    ];
 }

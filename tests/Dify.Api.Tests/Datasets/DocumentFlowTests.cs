@@ -203,7 +203,7 @@ public sealed class DocumentFlowTests
         Assert.All(records, r => Assert.DoesNotContain("Espresso", r!["segment"]!["content"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Contains(records, r => r!["segment"]!["content"]!.GetValue<string>().Contains("Cocoa beans", StringComparison.Ordinal));
 
-        Assert.Equal("unsupported_file_type", (await client.PostFileAsync($"datasets/{datasetId}/document/create-by-file", "scan.pdf", "%PDF-1.4", data, 415))["code"]!.GetValue<string>());
+        Assert.Equal("unsupported_file_type", (await client.PostFileAsync($"datasets/{datasetId}/document/create-by-file", "deck.pptx", "PK", data, 415))["code"]!.GetValue<string>());
         Assert.Equal("no_file_uploaded", (await client.JsonAsync(HttpMethod.Post, $"datasets/{datasetId}/document/create-by-file", new JsonObject(), 400))["code"]!.GetValue<string>());
         Assert.Equal("not_found", (await client.PostFileAsync($"datasets/{Guid.NewGuid()}/document/create-by-file", "a.md", "x", data, 404))["code"]!.GetValue<string>());
     }

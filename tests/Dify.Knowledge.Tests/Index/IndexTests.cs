@@ -66,9 +66,10 @@ public sealed class IndexTests
         Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Content), hits.Select(h => h.Content));
         if (fusion == HybridFusion.Weighted)
         {
-            // 0.5·cosine + 0.5·keyword, keyword = 1 for the best BM25 hit containing every word.
+            // 0.5·cosine + 0.5·keyword, keyword = 1 for the best BM25 hit containing every word. Stored vectors are
+            // float16, which moves a cosine by about 1e-4: three decimals still pin the formula.
             var cosine = DeterministicEmbedder.Cosine(DeterministicEmbedder.Embed("cat dog together"), DeterministicEmbedder.Embed(hits[0].Content));
-            Assert.Equal(0.5 * cosine + 0.5, hits[0].Score, 4);
+            Assert.Equal(0.5 * cosine + 0.5, hits[0].Score, 3);
         }
         else
         {

@@ -1,8 +1,9 @@
 using Dify.Knowledge.Extraction;
+using Dify.Knowledge.Extraction.Pdf;
 
 namespace Dify.Knowledge.Pipeline.Steps;
 
-/// <summary>parsing: opens the document's text (plain text streams; HTML and DOCX are converted) and hashes the bytes read.</summary>
+/// <summary>parsing: opens the document's text (plain text streams; HTML, DOCX, XLSX and PDF are converted) and hashes the bytes read.</summary>
 internal sealed class ParseStep(IngestionOptions options) : IIngestionStep
 {
     public DocumentStatus Status => DocumentStatus.Parsing;
@@ -17,6 +18,7 @@ internal sealed class ParseStep(IngestionOptions options) : IIngestionStep
             context.Hasher = new HashingStream(source);
             input = context.Hasher;
         }
-        context.Text = await DocumentText.OpenAsync(context.SourceName ?? context.Name, input, options.MaxConvertedBytes, cancellationToken).ConfigureAwait(false);
+        context.Text = await DocumentText.OpenAsync(context.SourceName ?? context.Name, input, options.MaxConvertedBytes, cancellationToken,
+            new PdfLicenseChoice(options.AcceptPdfSharpAgplLicense, options.PdfSharpLicenseKey)).ConfigureAwait(false);
     }
 }

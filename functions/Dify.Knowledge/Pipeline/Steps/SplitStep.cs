@@ -19,13 +19,28 @@ internal sealed class SplitStep(KnowledgeDatabase database, IngestionOptions opt
         var batch = new List<ChunkDraft>(options.SplitBatchSize);
         var segments = 0;
         long words = 0;
-        await foreach (var draft in context.Chunker.SplitAsync(blocks, cancellationToken).ConfigureAwait(false))
+        // The previous batch is written (hashed and inserted) on another thread while the chunker fills the next;
+        // batches still go in order, one at a time, so chunk ids follow the document.
+        Task writing = Task.CompletedTask;
+        try
         {
-            batch.Add(draft);
-            segments++;
-            words += draft.Content.Length;
-            if (batch.Count >= options.SplitBatchSize) await WriteAsync(context, batch, null, cancellationToken).ConfigureAwait(false);
+            await foreach (var draft in context.Chunker.SplitAsync(blocks, cancellationToken).ConfigureAwait(false))
+            {
+                batch.Add(draft);
+                segments++;
+                words += draft.Content.Length;
+                if (batch.Count < options.SplitBatchSize) continue;
+                await writing.ConfigureAwait(false);
+                var full = batch;
+                writing = Task.Run(() => WriteAsync(context, full, null, cancellationToken), cancellationToken);
+                batch = new List<ChunkDraft>(options.SplitBatchSize);
+            }
         }
+        finally
+        {
+            await writing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // never leave a write running
+        }
+        await writing.ConfigureAwait(false); // its failure, if any
         context.SourceHash ??= context.Hasher?.Finish() ?? "";
         await WriteAsync(context, batch, (segments, words), cancellationToken).ConfigureAwait(false);
         context.Text?.Dispose();

@@ -9,7 +9,7 @@ namespace Dify.Workflows.Nodes.DocumentExtractor;
 /// fully empty rows dropped), each followed by a blank line. Cells show their stored value: numbers as
 /// written in the file, dates as serial numbers, empty cells as "" (pandas would print "nan").
 /// </summary>
-internal static class XlsxText
+public static class XlsxText
 {
     public static string Extract(byte[] bytes)
     {
