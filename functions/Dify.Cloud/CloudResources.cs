@@ -1,5 +1,6 @@
 using Dify.Cloud.Configuration;
 using Dify.Cloud.Stores;
+using Dify.Knowledge.Datasets;
 using Dify.Knowledge.Embedding;
 using Dify.Knowledge.Index;
 using Dify.Knowledge.Pipeline;
@@ -18,11 +19,11 @@ namespace Dify.Cloud;
 /// host); services resolved before that wait for it.
 /// </summary>
 public sealed class CloudResources(
-    AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge,
+    AzureStoreAccount account, CloudTables tables, TableKnowledgeCatalog catalog, TableEdgeEventStore edgeEvents, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge,
     IOptions<CloudStorageOptions> storage, ILoggerFactory loggers)
     : IHostedService, IAsyncDisposable
 {
-    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, edgeEvents, models, knowledge.Value, storage.Value, loggers));
+    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, catalog, edgeEvents, models, knowledge.Value, storage.Value, loggers));
 
     public sealed record Opened(TableRunEventLog Events, KnowledgeDatabase KnowledgeFile, KnowledgeIngestor Ingestor);
 
@@ -38,7 +39,7 @@ public sealed class CloudResources(
         if (_opened.IsValueCreated && _opened.Value.IsCompletedSuccessfully) await _opened.Value.Result.Events.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, TableEdgeEventStore edgeEvents, IModelProviders models, CloudKnowledgeOptions options,
+    private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, TableKnowledgeCatalog catalog, TableEdgeEventStore edgeEvents, IModelProviders models, CloudKnowledgeOptions options,
         CloudStorageOptions storage, ILoggerFactory loggers)
     {
         await account.EnsureCreatedAsync().ConfigureAwait(false);
@@ -46,6 +47,7 @@ public sealed class CloudResources(
         await account.Blobs.CreateContainerIfNotExistsAsync(storage.DocumentsContainer).ConfigureAwait(false);
         await tables.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         await edgeEvents.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
+        await catalog.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         var events = await TableRunEventLog.OpenAsync(account, loggers.CreateLogger<TableRunEventLog>(), CancellationToken.None).ConfigureAwait(false);
         // The pipeline's working state (steps, chunks, embedding cache) is per instance; the search index is the shared result.
         var work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "dify-knowledge");

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Dify.Api;
 using Dify.Api.Auth;
+using Dify.Api.Datasets;
 using Dify.Cloud.Configuration;
 using Dify.Cloud.Engine;
 using Dify.Cloud.Http;
@@ -13,6 +14,7 @@ using Dify.IoTHub.Templates;
 using Dify.Cloud.Edge;
 using Dify.Storage.Edge;
 using Dify.Knowledge.AzureSearch;
+using Dify.Knowledge.Datasets;
 using Dify.Models;
 using Dify.Models.Configuration;
 using Dify.Storage.Apps;
@@ -76,6 +78,7 @@ public static class CloudServiceCollectionExtensions
         // An unresolved Key Vault reference must not become the admin key: then every console call is refused.
         services.PostConfigure<AdminOptions>(o => o.ApiKey = SettingValues.OrNull(o.ApiKey));
         services.AddSingleton<DifyHttpPipeline>();
+        AddDatasetApi(services, configuration);
         services.AddSingleton<DocumentBlobTriggerHandler>();
         services.AddSingleton<IndexedDocumentLedger>();
         services.AddSingleton<DocumentReconciler>();
@@ -100,7 +103,8 @@ public static class CloudServiceCollectionExtensions
         services.AddSingleton<IRunEventLog>(sp => sp.GetRequiredService<CloudResources>().Get().Events);
         services.AddSingleton<IUploadFileStore, TableUploadFileStore>();
         services.AddSingleton<IMessageFeedbackStore, TableMessageFeedbackStore>();
-        services.AddSingleton<TableDatasetCatalog>();
+        services.AddSingleton(sp => new TableKnowledgeCatalog(sp.GetRequiredService<AzureStoreAccount>().Tables, sp.GetRequiredService<IOptions<CloudStorageOptions>>().Value.TablePrefix));
+        services.AddSingleton<TableKnowledgeAttributes>();
         services.AddSingleton<IRunEventSink>(sp => new CompositeRunEventSink(new RunEventLogSink(sp.GetRequiredService<IRunEventLog>()), new TracingRunEventSink()));
     }
 
@@ -142,7 +146,20 @@ public static class CloudServiceCollectionExtensions
         };
         search.ClientOptions = options.ClientOptions;
         var embeddings = new Dify.Knowledge.Embedding.EmbeddingRouter(new Dify.Knowledge.Embedding.HashingEmbeddingModel(), sp.GetRequiredService<IModelProviders>().Embeddings);
-        return new AzureSearchKnowledgeIndex(search, sp.GetRequiredService<TableDatasetCatalog>(), embeddings, sp.GetService<ILogger<AzureSearchKnowledgeIndex>>());
+        return new AzureSearchKnowledgeIndex(search, sp.GetRequiredService<TableKnowledgeCatalog>(), embeddings, sp.GetService<ILogger<AzureSearchKnowledgeIndex>>());
+    }
+
+    /// <summary>
+    /// The Dataset API over the Table catalog, the <c>documents</c> container and Azure AI Search
+    /// (<see cref="CloudDatasetBackend"/>); the routes that need stored segments, tags or metadata answer 501
+    /// (<see cref="UnsupportedCloudRoutes"/>).
+    /// </summary>
+    private static void AddDatasetApi(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IDatasetKeyStore, TableDatasetKeyStore>();
+        services.AddSingleton(sp => new ModelReranker(sp.GetRequiredService<IModelProviders>().Rerank));
+        services.AddSingleton<IDatasetBackend, CloudDatasetBackend>();
+        services.AddDifyDatasetApiCore(configuration);
     }
 
     private static void AddSandbox(IServiceCollection services) =>

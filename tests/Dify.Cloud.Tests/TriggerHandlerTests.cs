@@ -2,6 +2,8 @@ using System.Text;
 using Dify.Api.Apps;
 using Dify.Cloud.Knowledge;
 using Dify.Cloud.Templates;
+using Dify.Knowledge.Datasets;
+using Dify.Knowledge.Pipeline;
 using Dify.Storage.AzureStores;
 using Dify.Storage.Tests.Azurite;
 using Dify.Workflows.Knowledge;
@@ -36,7 +38,11 @@ public sealed class TriggerHandlerTests(AzuriteFixture azurite)
         Assert.Equal(ingested.Chunks, cloud.Search.Index("knowledge")!.Documents.Count);
         var hits = await cloud.Get<IKnowledgeRetriever>().RetrieveAsync(new KnowledgeQuery([dataset], "torque M8 gearbox", 3, SearchMethod.FullText), CancellationToken.None);
         Assert.Contains(hits, h => h.Content.Contains("25 newton metres", StringComparison.Ordinal));
-        Assert.NotNull(await cloud.Get<TableDatasetCatalog>().GetAsync(dataset, CancellationToken.None));
+        Assert.NotNull(await cloud.Get<TableKnowledgeCatalog>().GetAsync(dataset, CancellationToken.None));
+        var record = await cloud.Get<TableKnowledgeCatalog>().GetDocumentAsync(dataset, "manuals/torque.txt", CancellationToken.None);
+        Assert.Equal(DocumentStatus.Completed, record!.Status);
+        Assert.Equal(ingested.Chunks, record.TotalSegments);
+        Assert.True(record.WordCount > 0);
 
         // Ingesting the same blob again replaces its chunks rather than adding to them.
         var again = await handler.HandleAsync(dataset, "manuals/torque.txt", CancellationToken.None);
@@ -49,6 +55,7 @@ public sealed class TriggerHandlerTests(AzuriteFixture azurite)
         Assert.Equal(DocumentBlobAction.Removed, removed.Action);
         Assert.Equal(ingested.Chunks, removed.Chunks);
         Assert.Empty(cloud.Search.Index("knowledge")!.Documents);
+        Assert.Null(await cloud.Get<TableKnowledgeCatalog>().GetDocumentAsync(dataset, "manuals/torque.txt", CancellationToken.None));
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Dify.Api.Datasets;
 using Dify.Api.Errors;
 using Dify.Api.Http;
 using Dify.Storage.Datasets;
-using Dify.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,7 +23,7 @@ public static class DatasetKeysEndpoints
         console.MapDelete("/datasets/api-keys/{keyId}", DeleteAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, SqliteDatasetKeyStore keys, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext http, IDatasetKeyStore keys, TimeProvider time)
     {
         var token = DatasetKeyFilter.NewToken();
         var key = new DatasetKeyRecord(Guid.NewGuid().ToString(), ApiKeyTokens.Hash(token), time.GetUtcNow());
@@ -34,14 +33,14 @@ public static class DatasetKeysEndpoints
         return ApiJson.Result(payload);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, SqliteDatasetKeyStore keys)
+    private static async Task<IResult> ListAsync(HttpContext http, IDatasetKeyStore keys)
     {
         var data = new JsonArray();
         foreach (var key in await keys.ListAsync(http.RequestAborted)) data.Add(KeyJson(key));
         return ApiJson.Result(new JsonObject { ["data"] = data });
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string keyId, SqliteDatasetKeyStore keys) =>
+    private static async Task<IResult> DeleteAsync(HttpContext http, string keyId, IDatasetKeyStore keys) =>
         await keys.DeleteAsync(keyId, http.RequestAborted) ? Results.NoContent() : throw ApiErrors.NotFound("API key not found.");
 
     private static JsonObject KeyJson(DatasetKeyRecord key) => new()

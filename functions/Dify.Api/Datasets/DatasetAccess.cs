@@ -27,6 +27,18 @@ internal static class DatasetAccess
         return (document, await backend.Ingestor.Attributes.GetAsync(datasetId, documentId, ct) ?? []);
     }
 
+    public static async Task<(DatasetRecord Dataset, JsonObject Attributes)> DatasetAsync(IDatasetBackend backend, string datasetId, CancellationToken ct)
+    {
+        var dataset = await backend.GetDatasetAsync(datasetId, ct) ?? throw DatasetErrors.DatasetNotFound();
+        return (dataset, await backend.GetAttributesAsync(datasetId, null, ct) ?? []);
+    }
+
+    public static async Task<(DocumentRecord Document, JsonObject Attributes)> DocumentAsync(IDatasetBackend backend, string datasetId, string documentId, CancellationToken ct)
+    {
+        var document = await backend.GetDocumentAsync(datasetId, documentId, ct) ?? throw DatasetErrors.DocumentNotFound();
+        return (document, await backend.GetAttributesAsync(datasetId, documentId, ct) ?? []);
+    }
+
     /// <summary>indexing_technique as the API shows it: null until the dataset or its first document sets it.</summary>
     public static string? Technique(DatasetRecord dataset, JsonObject attributes) =>
         attributes.ContainsKey("indexing_technique") ? attributes["indexing_technique"]?.GetValue<string>() : DatasetRecord.ToDify(dataset.IndexingTechnique);

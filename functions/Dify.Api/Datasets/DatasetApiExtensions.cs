@@ -16,13 +16,24 @@ public static class DatasetApiExtensions
     /// <summary>The Knowledge API's services over <paramref name="backend"/> (resolved once, after the host has started its engine).</summary>
     public static IServiceCollection AddDifyDatasetApi(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, DatasetApiBackend> backend)
     {
-        services.AddOptions<DatasetApiOptions>().Bind(configuration.GetSection(DatasetApiOptions.SectionName));
         services.AddSingleton(backend);
-        services.AddSingleton(sp => new SqliteDatasetKeyStore(sp.GetRequiredService<DatasetApiBackend>().ApiDatabase));
-        services.AddSingleton<DatasetKeyFilter>();
+        services.AddSingleton<IDatasetKeyStore>(sp => new SqliteDatasetKeys(new SqliteDatasetKeyStore(sp.GetRequiredService<DatasetApiBackend>().ApiDatabase)));
         services.AddSingleton<DocumentSources>();
         services.AddSingleton<DocumentIndexingQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<DocumentIndexingQueue>());
+        services.AddSingleton<IDatasetBackend, SqliteDatasetBackend>();
+        return services.AddDifyDatasetApiCore(configuration);
+    }
+
+    /// <summary>
+    /// The handlers' services over an <see cref="IDatasetBackend"/> and <see cref="IDatasetKeyStore"/> the caller registers
+    /// (the Azure composition). Without a <see cref="DatasetApiBackend"/>, <see cref="MapDifyDatasetApi"/> maps the core
+    /// routes only: datasets, documents, indexing-status, retrieve and the console's dataset keys.
+    /// </summary>
+    public static IServiceCollection AddDifyDatasetApiCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatasetApiOptions>().Bind(configuration.GetSection(DatasetApiOptions.SectionName));
+        services.AddSingleton<DatasetKeyFilter>();
         services.AddSingleton<DocumentSubmission>();
         return services;
     }
@@ -33,13 +44,18 @@ public static class DatasetApiExtensions
         v1.AddEndpointFilter(new Resolved<DatasetKeyFilter>());
         DatasetEndpoints.Map(v1);
         DocumentEndpoints.Map(v1);
-        DocumentStatusEndpoints.Map(v1);
-        SegmentEndpoints.Map(v1);
-        ChildChunkEndpoints.Map(v1);
-        MetadataEndpoints.Map(v1);
-        EmbeddingModelEndpoints.Map(v1);
-        TagEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
+        // These routes read and edit the knowledge file's segments, tags and metadata directly.
+        var local = endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(DatasetApiBackend)) == true;
+        if (local)
+        {
+            DocumentStatusEndpoints.Map(v1);
+            SegmentEndpoints.Map(v1);
+            ChildChunkEndpoints.Map(v1);
+            MetadataEndpoints.Map(v1);
+            EmbeddingModelEndpoints.Map(v1);
+            TagEndpoints.Map(v1);
+        }
 
         var console = endpoints.MapGroup("/console/api");
         console.AddEndpointFilter(new Resolved<AdminKeyFilter>());

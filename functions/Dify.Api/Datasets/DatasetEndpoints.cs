@@ -26,7 +26,7 @@ internal static class DatasetEndpoints
         v1.MapDelete("/datasets/{datasetId}", DeleteAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext http, IDatasetBackend backend, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -55,9 +55,9 @@ internal static class DatasetEndpoints
         await NameGate.WaitAsync(ct);
         try
         {
-            if ((await backend.Ingestor.Datasets.ListAsync(ct)).Any(d => d.Name == name)) throw DatasetErrors.NameDuplicate();
-            await backend.Ingestor.Datasets.SaveAsync(dataset, ct);
-            await backend.Ingestor.Attributes.SetAsync(dataset.Id, null, attributes, ct);
+            if ((await backend.ListDatasetsAsync(ct)).Any(d => d.Name == name)) throw DatasetErrors.NameDuplicate();
+            await backend.SaveDatasetAsync(dataset, ct);
+            await backend.SetAttributesAsync(dataset.Id, null, attributes, ct);
         }
         finally
         {
@@ -66,35 +66,35 @@ internal static class DatasetEndpoints
         return ApiJson.Result(DatasetJson.Write(dataset, attributes, []));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, DatasetApiBackend backend)
+    private static async Task<IResult> ListAsync(HttpContext http, IDatasetBackend backend)
     {
         var ct = http.RequestAborted;
         var (page, limit) = JsonArgs.Paging(http.Request);
         var keyword = RequestArgs.Query(http.Request, "keyword");
         var tagIds = http.Request.Query["tag_ids"].Concat(http.Request.Query["tag_ids[]"]).Where(t => !string.IsNullOrEmpty(t)).ToHashSet();
         var all = new List<DatasetRecord>();
-        foreach (var d in (await backend.Ingestor.Datasets.ListAsync(ct)).Where(d => keyword is null || d.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase)).Reverse())
+        foreach (var d in (await backend.ListDatasetsAsync(ct)).Where(d => keyword is null || d.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase)).Reverse())
         {
             // Dify's tag_ids filter: datasets bound to any of the tags asked for.
-            if (tagIds.Count == 0 || tagIds.Overlaps(await backend.Ingestor.Tags.BoundAsync(d.Id, ct))) all.Add(d);
+            if (tagIds.Count == 0 || tagIds.Overlaps((await backend.BoundTagsAsync(d.Id, ct)).Select(t => t.Id))) all.Add(d);
         }
         var shown = new Dictionary<string, JsonObject>();
         foreach (var dataset in all.Skip((page - 1) * limit).Take(limit))
         {
-            var attributes = await backend.Ingestor.Attributes.GetAsync(dataset.Id, null, ct);
-            shown[dataset.Id] = DatasetJson.Write(dataset, attributes, await backend.Ingestor.Documents.ListAsync(dataset.Id, ct), await TagEndpoints.BoundTagsAsync(backend, dataset.Id, ct));
+            var attributes = await backend.GetAttributesAsync(dataset.Id, null, ct);
+            shown[dataset.Id] = DatasetJson.Write(dataset, attributes, await backend.ListDocumentsAsync(dataset.Id, ct), await backend.BoundTagsAsync(dataset.Id, ct));
         }
         return ApiJson.Result(JsonArgs.Page(all, page, limit, d => shown[d.Id]));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string datasetId, DatasetApiBackend backend)
+    private static async Task<IResult> GetAsync(HttpContext http, string datasetId, IDatasetBackend backend)
     {
         var (dataset, attributes) = await DatasetAccess.DatasetAsync(backend, datasetId, http.RequestAborted);
-        return ApiJson.Result(DatasetJson.Write(dataset, attributes, await backend.Ingestor.Documents.ListAsync(datasetId, http.RequestAborted),
-            await TagEndpoints.BoundTagsAsync(backend, datasetId, http.RequestAborted)));
+        return ApiJson.Result(DatasetJson.Write(dataset, attributes, await backend.ListDocumentsAsync(datasetId, http.RequestAborted),
+            await backend.BoundTagsAsync(datasetId, http.RequestAborted)));
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, IDatasetBackend backend, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -102,11 +102,11 @@ internal static class DatasetEndpoints
         try
         {
             var (dataset, attributes) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-            var documents = await backend.Ingestor.Documents.ListAsync(datasetId, ct);
+            var documents = await backend.ListDocumentsAsync(datasetId, ct);
             if (body.ContainsKey("name"))
             {
                 var name = Name(body) ?? throw ApiErrors.InvalidParam("Name must be between 1 to 40 characters.");
-                if ((await backend.Ingestor.Datasets.ListAsync(ct)).Any(d => d.Name == name && d.Id != datasetId)) throw DatasetErrors.NameDuplicate();
+                if ((await backend.ListDatasetsAsync(ct)).Any(d => d.Name == name && d.Id != datasetId)) throw DatasetErrors.NameDuplicate();
                 dataset = dataset with { Name = name };
             }
             if (Description(body) is { } description) dataset = dataset with { Description = description };
@@ -130,8 +130,8 @@ internal static class DatasetEndpoints
             if (Permission(body) is { } permission) attributes["permission"] = permission;
             attributes["updated_by"] = DatasetAccess.KeyId(http);
             attributes["updated_at"] = DatasetAccess.Now();
-            await backend.Ingestor.Datasets.SaveAsync(dataset, ct);
-            await backend.Ingestor.Attributes.SetAsync(datasetId, null, attributes, ct);
+            await backend.SaveDatasetAsync(dataset, ct);
+            await backend.SetAttributesAsync(datasetId, null, attributes, ct);
             return ApiJson.Result(DatasetJson.Write(dataset, attributes, documents));
         }
         finally
@@ -140,12 +140,10 @@ internal static class DatasetEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string datasetId, DatasetApiBackend backend, DocumentIndexingQueue queue, DocumentSources sources)
+    private static async Task<IResult> DeleteAsync(HttpContext http, string datasetId, IDatasetBackend backend)
     {
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, http.RequestAborted);
-        await queue.CancelAsync(datasetId, null);
-        await backend.Ingestor.DeleteDatasetAsync(datasetId, http.RequestAborted);
-        sources.DeleteDataset(datasetId);
+        await backend.DeleteDatasetAsync(datasetId, http.RequestAborted);
         return Results.NoContent();
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Dify.Api.Auth;
 using Dify.Api.Errors;
-using Dify.Storage.Sqlite;
 using Microsoft.AspNetCore.Http;
 
 namespace Dify.Api.Datasets;
@@ -10,7 +9,7 @@ namespace Dify.Api.Datasets;
 /// Knowledge API authentication: <c>Authorization: Bearer dataset-…</c>, a key made by the console's dataset
 /// api-keys route. A missing, unknown or non-dataset key (an app key) is 401 and the handler never runs.
 /// </summary>
-public sealed class DatasetKeyFilter(SqliteDatasetKeyStore keys) : IEndpointFilter
+public sealed class DatasetKeyFilter(IDatasetKeyStore keys) : IEndpointFilter
 {
     public const string Prefix = "dataset-";
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -76,16 +76,16 @@ internal static class DocumentEndpoints
             new DocumentSource(fileName, content, fileName, file.Length, extension, file.ContentType ?? "application/octet-stream"));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, DatasetApiBackend backend)
+    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, IDatasetBackend backend)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var (page, limit) = JsonArgs.Paging(http.Request);
         var keyword = RequestArgs.Query(http.Request, "keyword");
         var status = RequestArgs.Query(http.Request, "status");
-        var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
-        var (fields, _) = await backend.Ingestor.Metadata.ListAsync(datasetId, ct);
-        var all = (await backend.Ingestor.Documents.ListAsync(datasetId, ct))
+        var attributes = await backend.ListDocumentAttributesAsync(datasetId, ct);
+        var fields = await backend.MetadataFieldsAsync(datasetId, ct);
+        var all = (await backend.ListDocumentsAsync(datasetId, ct))
             .Where(d => keyword is null || d.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase))
             .Where(d => status is null || DocumentJson.DisplayStatus(d) == status || (status == "queuing" && d.Status == DocumentStatus.Waiting))
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => Position(attributes.GetValueOrDefault(d.Id)))
@@ -93,12 +93,12 @@ internal static class DocumentEndpoints
         return ApiJson.Result(JsonArgs.Page(all, page, limit, d => DocumentJson.Write(d, attributes.GetValueOrDefault(d.Id), fields)));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string datasetId, string documentId, DatasetApiBackend backend)
+    private static async Task<IResult> GetAsync(HttpContext http, string datasetId, string documentId, IDatasetBackend backend)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var (document, attributes) = await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
-        var (fields, _) = await backend.Ingestor.Metadata.ListAsync(datasetId, ct);
+        var fields = await backend.MetadataFieldsAsync(datasetId, ct);
         var json = DocumentJson.Write(document, attributes, fields);
         json["dataset_process_rule"] = document.ProcessRule?.DeepClone();
         json["document_process_rule"] = document.ProcessRule?.DeepClone();
@@ -112,27 +112,25 @@ internal static class DocumentEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(
-        HttpContext http, string datasetId, string documentId, DatasetApiBackend backend, DocumentIndexingQueue queue, DocumentSources sources)
+        HttpContext http, string datasetId, string documentId, IDatasetBackend backend)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         _ = await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
-        await queue.CancelAsync(datasetId, documentId);
-        await backend.Ingestor.DeleteDocumentAsync(datasetId, documentId, ct);
-        sources.Delete(datasetId, documentId);
+        await backend.DeleteDocumentAsync(datasetId, documentId, ct);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> IndexingStatusAsync(HttpContext http, string datasetId, string batch, DatasetApiBackend backend)
+    private static async Task<IResult> IndexingStatusAsync(HttpContext http, string datasetId, string batch, IDatasetBackend backend)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
-        var documents = (await backend.Ingestor.Documents.ListAsync(datasetId, ct))
+        var attributes = await backend.ListDocumentAttributesAsync(datasetId, ct);
+        var documents = (await backend.ListDocumentsAsync(datasetId, ct))
             .Where(d => attributes.GetValueOrDefault(d.Id)?["batch"]?.GetValue<string>() == batch)
             .ToList();
         // Lenient: a document id finds that document's latest batch.
-        if (documents.Count == 0 && await backend.Ingestor.Documents.GetAsync(datasetId, batch, ct) is { } byId) documents.Add(byId);
+        if (documents.Count == 0 && await backend.GetDocumentAsync(datasetId, batch, ct) is { } byId) documents.Add(byId);
         if (documents.Count == 0) throw ApiErrors.NotFound("Documents not found.");
         var data = new JsonArray();
         foreach (var d in documents) data.Add(DocumentJson.IndexingStatus(d));

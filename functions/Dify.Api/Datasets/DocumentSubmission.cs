@@ -9,21 +9,20 @@ using Microsoft.AspNetCore.Http;
 namespace Dify.Api.Datasets;
 
 /// <summary>The content of a create/update call: the document's name, its source and the upload_file it stands for.</summary>
-internal sealed record DocumentSource(string? Name, Stream Content, string SourceName, long Size, string Extension, string MimeType);
+public sealed record DocumentSource(string? Name, Stream Content, string SourceName, long Size, string Extension, string MimeType);
 
 /// <summary>
 /// Creates or replaces a document from text or a file: checks the settings (indexing_technique, doc_form, process_rule)
 /// as Dify does, saves the source, registers the document as waiting and queues its ingestion. Answers
 /// <c>{document, batch}</c> at once; clients poll indexing-status.
 /// </summary>
-internal sealed class DocumentSubmission(DatasetApiBackend backend, DocumentSources sources, DocumentIndexingQueue queue)
+internal sealed class DocumentSubmission(IDatasetBackend backend)
 {
     private static readonly string[] DocForms = ["text_model", "hierarchical_model", "qa_model"];
 
     public async Task<IResult> SubmitAsync(HttpContext http, string datasetId, string? documentId, JsonObject settings, DocumentSource source)
     {
         var ct = http.RequestAborted;
-        var ingestor = backend.Ingestor;
         var (dataset, datasetAttributes) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         (Knowledge.Pipeline.DocumentRecord? Document, JsonObject? Attributes) existing =
             documentId is null ? (null, null) : await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
@@ -46,17 +45,17 @@ internal sealed class DocumentSubmission(DatasetApiBackend backend, DocumentSour
         {
             dataset = dataset with { IndexingTechnique = DatasetRecord.ParseTechnique(givenTechnique) };
             datasetAttributes["indexing_technique"] = givenTechnique;
-            await ingestor.Datasets.SaveAsync(dataset, ct);
+            await backend.SaveDatasetAsync(dataset, ct);
         }
         datasetAttributes["doc_form"] = docForm;
         datasetAttributes["process_rule"] = ProcessRuleJson.Write(rule);
-        await ingestor.Attributes.SetAsync(datasetId, null, datasetAttributes, ct);
+        await backend.SetAttributesAsync(datasetId, null, datasetAttributes, ct);
 
         var id = documentId ?? Guid.NewGuid().ToString();
         var batch = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + RandomNumberGenerator.GetInt32(100000, 1000000);
         var attributes = existing.Attributes ?? new JsonObject
         {
-            ["position"] = (await ingestor.Documents.ListAsync(datasetId, ct)).Count + 1,
+            ["position"] = (await backend.ListDocumentsAsync(datasetId, ct)).Count + 1,
             ["created_from"] = "api",
             ["created_by"] = DatasetAccess.KeyId(http),
             ["data_source_type"] = "upload_file",
@@ -82,11 +81,7 @@ internal sealed class DocumentSubmission(DatasetApiBackend backend, DocumentSour
             },
         };
 
-        await queue.CancelAsync(datasetId, id);
-        await sources.SaveAsync(datasetId, id, source.Content, ct);
-        await ingestor.Attributes.SetAsync(datasetId, id, attributes, ct);
-        var record = await ingestor.RegisterAsync(datasetId, id, source.Name ?? existing.Document!.Name, rule, null, ct);
-        queue.Enqueue(datasetId, id);
+        var record = await backend.SubmitDocumentAsync(datasetId, id, source.Name ?? existing.Document!.Name, rule, attributes, source, ct);
         return Http.ApiJson.Result(new JsonObject { ["document"] = DocumentJson.Write(record, attributes), ["batch"] = batch });
     }
 

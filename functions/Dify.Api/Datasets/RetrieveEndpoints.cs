@@ -20,7 +20,7 @@ internal static class RetrieveEndpoints
         v1.MapPost("/datasets/{datasetId}/hit-testing", RetrieveAsync);
     }
 
-    private static async Task<IResult> RetrieveAsync(HttpContext http, string datasetId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> RetrieveAsync(HttpContext http, string datasetId, IDatasetBackend backend, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -41,7 +41,7 @@ internal static class RetrieveEndpoints
         IReadOnlyList<KnowledgeHit> hits;
         try
         {
-            hits = await backend.Index.SearchAsync(knowledgeQuery, ct);
+            hits = await backend.SearchAsync(knowledgeQuery, ct);
             if (byModel)
                 hits = await backend.Reranker.RerankAsync(reranking!, query, hits, h => h.Chunk.Content,
                     (h, score) => h with { Chunk = h.Chunk with { Score = score } }, settings.TopK, settings.ScoreThreshold, ct);
@@ -58,14 +58,14 @@ internal static class RetrieveEndpoints
         {
             throw ApiErrors.InvalidParam(e.Message);
         }
-        await backend.Index.RecordHitsAsync(hits.Select(h => h.Chunk).ToList(), ct);
-        var documents = (await backend.Ingestor.Documents.ListAsync(datasetId, ct)).ToDictionary(d => d.Id);
-        var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
+        await backend.RecordHitsAsync(hits, ct);
+        var documents = (await backend.ListDocumentsAsync(datasetId, ct)).ToDictionary(d => d.Id);
+        var attributes = await backend.ListDocumentAttributesAsync(datasetId, ct);
         var records = new JsonArray();
         foreach (var hit in hits)
         {
             // answer, keywords and hit_count live on the stored segment, not in the index.
-            var stored = await backend.Ingestor.Segments.GetAsync(datasetId, hit.Chunk.DocumentId, hit.Chunk.SegmentId, ct);
+            var stored = await backend.GetSegmentAsync(datasetId, hit.Chunk.DocumentId, hit.Chunk.SegmentId, ct);
             records.Add(SegmentJson.Record(hit, documents.GetValueOrDefault(hit.Chunk.DocumentId), attributes.GetValueOrDefault(hit.Chunk.DocumentId), stored));
         }
         return ApiJson.Result(new JsonObject { ["query"] = new JsonObject { ["content"] = query }, ["records"] = records });

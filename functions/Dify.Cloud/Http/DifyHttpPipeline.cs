@@ -7,8 +7,8 @@ namespace Dify.Cloud.Http;
 
 /// <summary>
 /// The Dify API as one request delegate, for hosts that receive requests through their own routing (an Azure Functions
-/// catch-all HTTP trigger): error envelope, metrics, the cloud's unsupported routes, then the Service API and console
-/// endpoints of <c>Dify.Api</c>. Built once from the root services; <see cref="InvokeAsync"/> serves one HttpContext,
+/// catch-all HTTP trigger): error envelope, metrics, the cloud's unsupported routes, then the Service API, Dataset API and
+/// console endpoints of <c>Dify.Api</c>. Built once from the root services; <see cref="InvokeAsync"/> serves one HttpContext,
 /// writing (and flushing, for SSE) straight to its response.
 /// </summary>
 public sealed class DifyHttpPipeline
@@ -31,6 +31,7 @@ public sealed class DifyHttpPipeline
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapDifyApi();
+            endpoints.MapDifyDatasetApi();
             endpoints.MapDifyEdgeApi();
         });
         _pipeline = app.Build();

@@ -4,18 +4,37 @@ using Microsoft.AspNetCore.Http;
 namespace Dify.Cloud.Http;
 
 /// <summary>
-/// Routes the cloud composition does not serve yet, answered with a clear 501 instead of a 404 or a half-working
-/// feature: the Dataset (Knowledge) API, whose backend is the embedded SQLite index (in Azure, documents arrive through
-/// the <c>documents</c> container instead).
+/// Routes the cloud composition does not serve yet, answered with Dify's error envelope, 501 <c>not_supported</c>,
+/// naming the route, instead of a 404 or a half-working feature: the Dataset API routes that read or edit stored
+/// segments, child chunks, tags, metadata or document status. In Azure the search index holds the chunks and the Table
+/// catalog the datasets and documents; these features have no store there yet.
 /// </summary>
 public sealed class UnsupportedCloudRoutes(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/v1/datasets") || path.StartsWithSegments("/console/api/datasets"))
-            throw NotSupported("The Dataset API is not supported by the Azure deployment yet; upload documents to the 'documents' container (documents/{dataset_id}/{name}) instead.");
+        if (Unsupported(context.Request.Path) is { } route)
+            throw NotSupported($"{context.Request.Method} {route} is not supported in the Azure deployment yet.");
         return next(context);
+    }
+
+    /// <summary>The route's pattern when the Azure deployment does not serve it, else null.</summary>
+    public static string? Unsupported(PathString path)
+    {
+        if (path.StartsWithSegments("/v1/workspaces/current/models/model-types/text-embedding")) return "/v1/workspaces/current/models/model-types/text-embedding";
+        if (!path.StartsWithSegments("/v1/datasets", out var rest)) return null;
+        var s = (rest.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return s switch
+        {
+            ["tags", ..] => "/v1/datasets/tags",
+            [_, "tags"] => "/v1/datasets/{dataset_id}/tags",
+            [_, "metadata", ..] => "/v1/datasets/{dataset_id}/metadata",
+            [_, "documents", "metadata"] => "/v1/datasets/{dataset_id}/documents/metadata",
+            [_, "documents", "status", _] => "/v1/datasets/{dataset_id}/documents/status/{action}",
+            [_, "documents", _, "segments", _, "child_chunks", ..] => "/v1/datasets/{dataset_id}/documents/{document_id}/segments/{segment_id}/child_chunks",
+            [_, "documents", _, "segments", ..] => "/v1/datasets/{dataset_id}/documents/{document_id}/segments",
+            _ => null,
+        };
     }
 
     public static ApiException NotSupported(string message) => new(501, "not_supported", message);

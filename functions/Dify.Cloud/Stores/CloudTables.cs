@@ -10,12 +10,13 @@ public sealed class CloudTables(AzureStoreAccount account)
     public TableStoreClient Client => account.Tables;
     public string Feedback => account.Options.TablePrefix + "feedback";
     public string Uploads => account.Options.TablePrefix + "uploads";
-    public string Datasets => account.Options.TablePrefix + "datasets";
+    public string DatasetKeys => account.Options.TablePrefix + "datasetkeys";
+    public string KnowledgeAttributes => account.Options.TablePrefix + "kbattributes";
     public string IndexedDocuments => account.Options.TablePrefix + "indexeddocs";
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Feedback, Uploads, Datasets, IndexedDocuments })
+        foreach (var table in new[] { Feedback, Uploads, DatasetKeys, KnowledgeAttributes, IndexedDocuments })
             await Client.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
     }
 
