@@ -133,6 +133,28 @@ public sealed class DatasetApiTests(AzuriteFixture azurite)
         Assert.DoesNotContain(torque["records"]!.AsArray(), r => r!["segment"]!["content"]!.GetValue<string>().Contains("gearbox", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Any_instance_serves_any_request_keys_datasets_and_document_status_live_in_storage()
+    {
+        var shared = new Dictionary<string, string?> { ["Storage:TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..10] };
+        await using var first = await CloudHarness.StartAsync(azurite, shared);
+        await using var second = await CloudHarness.StartAsync(azurite, shared);
+        var key = await DatasetKeyAsync(first.Http);
+        var datasetId = (await CloudHttp.SendAsync(first.Http, HttpMethod.Post, "v1/datasets", key, new JsonObject { ["name"] = "Shared" }))["id"]!.GetValue<string>();
+        var created = await CloudHttp.SendAsync(second.Http, HttpMethod.Post, $"v1/datasets/{datasetId}/document/create-by-text", key,
+            new JsonObject { ["name"] = "torque", ["text"] = Manual, ["indexing_technique"] = "high_quality" });
+        var documentId = created["document"]!["id"]!.GetValue<string>();
+
+        // The trigger runs on the first instance, which has never seen the document; the second reports the outcome.
+        var outcome = await first.Get<DocumentBlobTriggerHandler>().HandleAsync(datasetId, $"{documentId}.txt", CancellationToken.None);
+
+        Assert.Equal(DocumentBlobAction.Ingested, outcome.Action);
+        var status = await StatusAsync(second.Http, key, datasetId, created["batch"]!.GetValue<string>());
+        Assert.Equal("completed", status["indexing_status"]!.GetValue<string>());
+        Assert.Equal(outcome.Chunks, status["completed_segments"]!.GetValue<int>());
+        Assert.Equal(outcome.Chunks, first.Search.Index("knowledge")!.Documents.Count);
+    }
+
     [Theory]
     [InlineData("GET", "v1/datasets/{d}/documents/{doc}/segments", "/v1/datasets/{dataset_id}/documents/{document_id}/segments")]
     [InlineData("POST", "v1/datasets/{d}/documents/{doc}/segments/s1/child_chunks", "child_chunks")]
