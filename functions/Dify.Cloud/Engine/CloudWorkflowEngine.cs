@@ -54,7 +54,7 @@ public static class CloudWorkflowEngine
                 new TemplateTransformNode(sandbox),
                 new HttpRequestNode(files),
                 new DocumentExtractorNode(files),
-                new KnowledgeRetrievalNode(retriever, models),
+                new KnowledgeRetrievalNode(retriever, models, models.Rerank),
             ]);
         });
         services.AddSingleton(sp => new WorkflowAppLoader(new DslImporter(), new WorkflowCompiler(sp.GetRequiredService<NodeExecutorRegistry>())));
