@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Dify.Edge.Inference.Imaging;
 
 namespace Dify.Edge.Nodes.OnnxInference;
 
@@ -9,7 +10,8 @@ public sealed record RgbImage(int Width, int Height, byte[] Pixels);
 
 /// <summary>
 /// Decodes the frame formats cameras on the line hand us without a native codec: PNG (8-bit gray, gray+alpha, RGB,
-/// RGBA; non-interlaced), binary PPM/PGM (P6/P5, maxval 255), and raw RGB24 when the size is known.
+/// RGBA; non-interlaced), baseline JPEG (FF D8 FF; see <see cref="JpegDecoder"/>), binary PPM/PGM (P6/P5, maxval 255),
+/// and raw RGB24 when the size is known.
 /// </summary>
 public static class ImageDecoder
 {
@@ -20,11 +22,23 @@ public static class ImageDecoder
     public static RgbImage Decode(ReadOnlySpan<byte> data, int? rawWidth = null, int? rawHeight = null)
     {
         if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature)) return DecodePng(data);
+        var rawSized = rawWidth is int w && rawHeight is int h && data.Length == w * h * 3;
+        if (JpegDecoder.IsJpeg(data))
+        {
+            try
+            {
+                var jpeg = JpegDecoder.Decode(data, new JpegDecoderOptions { MaxPixels = MaxPixels });
+                return new RgbImage(jpeg.Width, jpeg.Height, jpeg.Rgb);
+            }
+            catch (JpegFormatException) when (rawSized)
+            {
+                // A raw frame whose first pixel happens to read FF D8 FF: its exact size says raw.
+            }
+        }
+
         if (data.Length >= 2 && data[0] == (byte)'P' && data[1] is (byte)'5' or (byte)'6') return DecodePnm(data);
-        if (rawWidth is int w && rawHeight is int h && data.Length == w * h * 3) return new RgbImage(w, h, data.ToArray());
-        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0xD8)
-            throw new NotSupportedException("JPEG frames are not supported; send PNG, PPM or raw RGB24 (width x height x 3 bytes)");
-        throw new NotSupportedException($"unrecognised image ({data.Length} bytes): expected PNG, binary PPM/PGM, or raw RGB24 of the preprocessing width x height");
+        if (rawSized) return new RgbImage(rawWidth!.Value, rawHeight!.Value, data.ToArray());
+        throw new NotSupportedException($"unrecognised image ({data.Length} bytes): expected PNG, baseline JPEG, binary PPM/PGM, or raw RGB24 of the preprocessing width x height");
     }
 
     private static RgbImage DecodePnm(ReadOnlySpan<byte> data)
