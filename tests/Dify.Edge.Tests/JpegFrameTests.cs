@@ -63,6 +63,24 @@ public sealed class JpegFrameTests(ModelsFixture models)
     }
 
     [Fact]
+    public async Task Frames_over_the_configured_pixel_limit_are_refused()
+    {
+        var inference = new Inference.InferenceOptions { IntraOpThreads = 1, MaxImagePixels = (8 * 8) - 1 };
+        await using var edge = new EdgeHarness(models.Directory, inference: inference);
+        await edge.ActivateAsync("defects", "1", Templates.DefectCheck());
+        var rgb = Classifier.Frame(3);
+        var (jpeg, _) = EncodeWithPil(rgb, 8, 8, 2);
+
+        var fromJpeg = await edge.Runner.RunAsync("defects", new JsonObject { ["frame"] = Convert.ToBase64String(jpeg) }, CancellationToken.None);
+        var fromPng = await edge.Runner.RunAsync("defects", new JsonObject { ["frame"] = Convert.ToBase64String(Classifier.Png(rgb, 8, 8)) }, CancellationToken.None);
+
+        Assert.Equal("failed", fromJpeg.Status);
+        Assert.Contains("8x8 exceeds the 63-pixel limit", fromJpeg.Error);
+        Assert.Equal("failed", fromPng.Status);
+        Assert.Contains("limit 63 pixels", fromPng.Error);
+    }
+
+    [Fact]
     public async Task A_progressive_jpeg_fails_the_run_saying_to_re_encode()
     {
         await using var edge = new EdgeHarness(models.Directory);
