@@ -91,6 +91,13 @@ public sealed class JpegDecoderTests(JpegSamplesFixture samples)
     public void Restart_intervals_fill_bytes_and_comments(string name) => AssertMatchesPil(name);
 
     [Theory]
+    [InlineData("own_440")]
+    [InlineData("own_411")]
+    [InlineData("own_420_three_scans")]
+    [InlineData("own_420_three_scans_restart5")]
+    public void Vertical_and_4_to_1_subsampling_and_one_scan_per_component(string name) => AssertMatchesPil(name);
+
+    [Theory]
     [InlineData("optimized_420")]
     [InlineData("exif_comment_420")]
     [InlineData("dqt16_sof1_444")]

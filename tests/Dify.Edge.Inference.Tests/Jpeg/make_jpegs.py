@@ -163,8 +163,9 @@ def segment(marker, payload):
     return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
 
 
-def own_baseline(pixels, restart, sampling, fill_bytes=0):
-    """Baseline YCbCr encoder: one quant table, the Annex K Huffman tables, DRI every `restart` MCUs."""
+def own_baseline(pixels, restart, sampling, fill_bytes=0, separate_scans=False):
+    """Baseline YCbCr encoder: one quant table, the Annex K Huffman tables, DRI every `restart` MCUs; with
+    separate_scans, one non-interleaved scan per component (blocks in component order, no MCU padding)."""
     h, w = pixels.shape[:2]
     rgb = pixels.astype(np.float64)
     ycc = np.stack([
@@ -178,21 +179,38 @@ def own_baseline(pixels, restart, sampling, fill_bytes=0):
     planes = [padded[..., 0]] + [padded[..., c].reshape(my * 8, vs, mx * 8, hs).mean(axis=(1, 3)) for c in (1, 2)]
     factors = [(hs, vs), (1, 1), (1, 1)]
     q = np.array(LUMA_Q)  # natural (row-major) order, like the flattened DCT output
-    bits, preds, rst = Bits(), [0, 0, 0], 0
-    for m in range(mx * my):
-        if restart and m and m % restart == 0:
-            bits.flush()
-            bits.out += b"\xff" * fill_bytes + bytes([0xFF, 0xD0 + rst])
-            rst = (rst + 1) % 8
-            preds = [0, 0, 0]
-        bx, by = m % mx, m // mx
+
+    def block(c, bx, by):
+        return planes[c][by * 8:by * 8 + 8, bx * 8:bx * 8 + 8]
+
+    def scan(mcus, components):
+        bits, preds, rst = Bits(), {c: 0 for c in components}, 0
+        for m, mcu in enumerate(mcus):
+            if restart and m and m % restart == 0:
+                bits.flush()
+                bits.out += b"\xff" * fill_bytes + bytes([0xFF, 0xD0 + rst])
+                rst = (rst + 1) % 8
+                preds = {c: 0 for c in components}
+            for c, b in mcu:
+                preds[c] = encode_block(bits, b, q, preds[c])
+        bits.flush()
+        selectors = b"".join(bytes([c + 1, 0x00]) for c in components)
+        return segment(0xDA, bytes([len(components)]) + selectors + b"\x00\x3f\x00") + bytes(bits.out) + b"\xff" * fill_bytes
+
+    scans = b""
+    if separate_scans:
         for c in range(3):
             fh, fv = factors[c]
-            for v in range(fv):
-                for u in range(fh):
-                    y0, x0 = (by * fv + v) * 8, (bx * fh + u) * 8
-                    preds[c] = encode_block(bits, planes[c][y0:y0 + 8, x0:x0 + 8], q, preds[c])
-    bits.flush()
+            cw, ch = -(-w * fh // hs), -(-h * fv // vs)
+            mcus = [[(c, block(c, bx, by))] for by in range(-(-ch // 8)) for bx in range(-(-cw // 8))]
+            scans += scan(mcus, [c])
+    else:
+        mcus = []
+        for m in range(mx * my):
+            bx, by = m % mx, m // mx
+            mcus.append([(c, block(c, bx * factors[c][0] + u, by * factors[c][1] + v))
+                         for c in range(3) for v in range(factors[c][1]) for u in range(factors[c][0])])
+        scans = scan(mcus, [0, 1, 2])
     header = b"\xff\xd8" + segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
     header += segment(0xFE, b"made by make_jpegs.py")
     header += segment(0xDB, b"\x00" + bytes(LUMA_Q[i] for i in ZIGZAG))  # DQT stores zig-zag order
@@ -202,13 +220,16 @@ def own_baseline(pixels, restart, sampling, fill_bytes=0):
     header += segment(0xC4, b"\x10" + bytes(AC_BITS) + AC_VALS)
     if restart:
         header += segment(0xDD, restart.to_bytes(2, "big"))
-    header += segment(0xDA, b"\x03\x01\x00\x02\x00\x03\x00\x00\x3f\x00")
-    return header + bytes(bits.out) + b"\xff" * fill_bytes + b"\xff\xd9"
+    return header + scans + b"\xff\xd9"
 
 
 add("restart1_420", own_baseline(photo(40, 24, 3), restart=1, sampling=(2, 2)))
 add("restart3_444_fill", own_baseline(photo(41, 23, 4), restart=3, sampling=(1, 1), fill_bytes=2))
 add("restart2_422", own_baseline(photo(50, 18, 6), restart=2, sampling=(2, 1)))
+add("own_440", own_baseline(photo(37, 29, 7), restart=0, sampling=(1, 2)))
+add("own_411", own_baseline(photo(45, 21, 8), restart=0, sampling=(4, 1)))
+add("own_420_three_scans", own_baseline(photo(35, 27, 10), restart=0, sampling=(2, 2), separate_scans=True))
+add("own_420_three_scans_restart5", own_baseline(photo(35, 27, 11), restart=5, sampling=(2, 2), separate_scans=True))
 
 # --- not supported and corrupt --------------------------------------------------------------------
 add("progressive", pil_jpeg(frame, quality=90, progressive=True), expect="notsupported")
