@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Dify.Edge.Inputs;
 using Dify.Testing;
 
 namespace Dify.Edge.Tests;
@@ -50,8 +51,10 @@ public sealed class JpegFrameTests(ModelsFixture models)
         var (jpeg, decoded) = EncodeWithPil(Classifier.Frame(seed), 8, 8, subsampling);
         Assert.Equal([0xFF, 0xD8, 0xFF], jpeg[..3]);
 
-        var fromJpeg = await edge.Runner.RunAsync("defects", new JsonObject { ["frame"] = Convert.ToBase64String(jpeg) }, CancellationToken.None);
-        var fromPng = await edge.Runner.RunAsync("defects", new JsonObject { ["frame"] = Convert.ToBase64String(Classifier.Png(decoded, 8, 8)) }, CancellationToken.None);
+        // As a module input message would arrive: a binary body without a content type becomes the frame.
+        var noProperties = new Dictionary<string, string>();
+        var fromJpeg = await edge.Runner.RunAsync("defects", InputFiles.FromMessage("frames", noProperties, jpeg), CancellationToken.None);
+        var fromPng = await edge.Runner.RunAsync("defects", InputFiles.FromMessage("frames", noProperties, Classifier.Png(decoded, 8, 8)), CancellationToken.None);
 
         Assert.True(fromJpeg.Status == "succeeded", fromJpeg.Error);
         Assert.True(fromPng.Status == "succeeded", fromPng.Error);
