@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Dify.Edge.Inference.Imaging;
 using Dify.Edge.Inputs;
+using Dify.Edge.Nodes.OnnxInference;
 using Dify.Testing;
 
 namespace Dify.Edge.Tests;
@@ -81,6 +83,18 @@ public sealed class JpegFrameTests(ModelsFixture models)
         Assert.Contains("8x8 exceeds the 63-pixel limit", fromJpeg.Error);
         Assert.Equal("failed", fromPng.Status);
         Assert.Contains("limit 63 pixels", fromPng.Error);
+    }
+
+    [Fact]
+    public void A_raw_frame_that_happens_to_start_like_a_jpeg_is_still_raw_when_its_size_says_so()
+    {
+        var raw = Classifier.Frame(5);
+        raw[0] = 0xFF;
+        raw[1] = 0xD8;
+        raw[2] = 0xFF;
+        var image = ImageDecoder.Decode(raw, 8, 8);
+        Assert.Equal(raw, image.Pixels);
+        Assert.Throws<JpegFormatException>(() => ImageDecoder.Decode(raw, 4, 4));
     }
 
     [Fact]

@@ -130,6 +130,49 @@ public sealed class JpegDecoderTests(JpegSamplesFixture samples)
     }
 
     [Theory]
+    [InlineData(0xC3, "lossless (SOF3)")]
+    [InlineData(0xC5, "hierarchical (SOF5)")]
+    [InlineData(0xC9, "arithmetic coding (SOF9)")]
+    [InlineData(0xCA, "arithmetic coding (SOF10)")]
+    public void Other_frame_types_are_named_in_the_refusal(byte marker, string expected)
+    {
+        var data = (byte[])samples.Jpeg("photo_q90_420").Clone();
+        data[data.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 1] = marker;
+        var error = Assert.Throws<NotSupportedException>(() => JpegDecoder.Decode(data));
+        Assert.Contains(expected, error.Message);
+        Assert.Contains("re-encode as baseline", error.Message);
+    }
+
+    [Fact]
+    public void Twelve_bit_samples_are_refused()
+    {
+        var data = (byte[])samples.Jpeg("dqt16_sof1_444").Clone();
+        data[data.AsSpan().IndexOf([(byte)0xFF, (byte)0xC1]) + 4] = 12;
+        Assert.Contains("12-bit", Assert.Throws<NotSupportedException>(() => JpegDecoder.Decode(data)).Message);
+    }
+
+    [Fact]
+    public void A_restart_marker_out_of_sequence_names_its_offset()
+    {
+        var data = (byte[])samples.Jpeg("restart1_420").Clone();
+        var second = data.AsSpan().IndexOf([(byte)0xFF, (byte)0xD1]);
+        Assert.True(second > 0, "the sample has no RST1");
+        data[second + 1] = 0xD3;
+        var error = Assert.Throws<JpegFormatException>(() => JpegDecoder.Decode(data));
+        Assert.Contains("expected restart marker RST1, found 0xFFD3", error.Message);
+        Assert.Equal(second, error.Offset);
+    }
+
+    [Fact]
+    public void A_scan_using_an_undefined_huffman_table_says_which()
+    {
+        var data = (byte[])samples.Jpeg("photo_q90_420").Clone();
+        var sos = data.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        data[sos + 6] = 0x33; // first component: DC table 3, AC table 3, never defined
+        Assert.Contains("DC Huffman table 3, which was never defined", Assert.Throws<JpegFormatException>(() => JpegDecoder.Decode(data)).Message);
+    }
+
+    [Theory]
     [InlineData("truncated_half")]
     [InlineData("truncated_header")]
     [InlineData("truncated_no_eoi_mid_scan")]
