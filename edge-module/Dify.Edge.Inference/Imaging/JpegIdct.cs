@@ -84,6 +84,16 @@ internal static class JpegIdct
         }
     }
 
+    /// <summary>
+    /// A block with only a DC coefficient: the same value <see cref="Transform"/> computes (both passes take their
+    /// zero-AC shortcut), without the two passes.
+    /// </summary>
+    public static void FillDcOnly(int coefficient, int quant, Span<byte> output, int stride)
+    {
+        var value = Clamp((((coefficient * quant << Pass1Bits) + (1 << (Pass1Bits + 2))) >> (Pass1Bits + 3)) + 128);
+        for (var row = 0; row < 8; row++) output.Slice(row * stride, 8).Fill(value);
+    }
+
     private static byte Clamp(int value) => (byte)Math.Clamp(value, 0, 255);
 
     // One 1-D 8-point pass; outputs are scaled by 2^ConstBits and not yet descaled.

@@ -62,11 +62,12 @@ internal static class JpegScanDecoder
                 {
                     for (var bx = 0; bx < h; bx++)
                     {
-                        DecodeBlock(ref reader, scanComponent, block);
+                        var hasAc = DecodeBlock(ref reader, scanComponent, block);
                         var blockX = (mcuX * h) + bx;
                         var blockY = (mcuY * v) + by;
                         var offset = (blockY * 8 * component.Stride) + (blockX * 8);
-                        JpegIdct.Transform(block, quant, component.Plane.AsSpan(offset), component.Stride);
+                        if (hasAc) JpegIdct.Transform(block, quant, component.Plane.AsSpan(offset), component.Stride);
+                        else JpegIdct.FillDcOnly(block[0], quant[0], component.Plane.AsSpan(offset), component.Stride);
                     }
                 }
             }
@@ -76,8 +77,10 @@ internal static class JpegScanDecoder
         return reader.FinishInterval();
     }
 
-    private static void DecodeBlock(ref JpegBitReader reader, JpegScanComponent component, scoped Span<int> block)
+    /// <summary>Decodes one block's coefficients; false when every AC coefficient is zero (a flat block).</summary>
+    private static bool DecodeBlock(ref JpegBitReader reader, JpegScanComponent component, scoped Span<int> block)
     {
+        var hasAc = false;
         block.Clear();
         var category = component.Dc.Decode(ref reader);
         if (category > 11) throw new JpegFormatException($"DC difference category {category} is out of range for 8-bit data", reader.Position);
@@ -98,7 +101,10 @@ internal static class JpegScanDecoder
             k += run;
             if (k > 63) throw new JpegFormatException("AC coefficient run goes past the end of the block", reader.Position);
             block[ZigZag[k]] = reader.ReceiveExtend(size);
+            hasAc = true;
             k++;
         }
+
+        return hasAc;
     }
 }
