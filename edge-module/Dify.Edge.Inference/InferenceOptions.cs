@@ -28,10 +28,17 @@ public sealed class InferenceOptions
     /// <summary>Run once on zero inputs right after loading, so the first real request does not pay for allocation.</summary>
     public bool WarmUp { get; set; } = true;
 
+    /// <summary>
+    /// <c>Inference:MaxImagePixels</c>: largest input frame (width x height) an image node decodes; larger PNG/JPEG/PPM
+    /// headers are refused before any pixel buffer is allocated. Default 64 Mi pixels.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = 64L * 1024 * 1024;
+
     internal void Validate()
     {
         if (IntraOpThreads < 0) throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, "must be >= 0");
         if (InterOpThreads < 0) throw new ArgumentOutOfRangeException(nameof(InterOpThreads), InterOpThreads, "must be >= 0");
+        if (MaxImagePixels < 1) throw new ArgumentOutOfRangeException(nameof(MaxImagePixels), MaxImagePixels, "must be >= 1");
         if (DeviceId < 0) throw new ArgumentOutOfRangeException(nameof(DeviceId), DeviceId, "must be >= 0");
         if (!Enum.IsDefined(GraphOptimizationLevel)) throw new ArgumentOutOfRangeException(nameof(GraphOptimizationLevel));
         if (!Enum.IsDefined(ExecutionProvider)) throw new ArgumentOutOfRangeException(nameof(ExecutionProvider));

@@ -16,12 +16,12 @@ public sealed class EdgeHarness : IAsyncDisposable
 {
     private readonly TempDirectory? owned;
 
-    public EdgeHarness(string modelDirectory, string? dataDirectory = null, IEventSink? sink = null)
+    public EdgeHarness(string modelDirectory, string? dataDirectory = null, IEventSink? sink = null, InferenceOptions? inference = null)
     {
         if (dataDirectory is null) owned = new TempDirectory("dify-edge-host");
         DataDirectory = dataDirectory ?? owned!.Path;
         var loggers = NullLoggerFactory.Instance;
-        Runtime = new OrtRuntimeHolder(new InferenceOptions { IntraOpThreads = 1 }, NullLogger<OrtRuntimeHolder>.Instance);
+        Runtime = new OrtRuntimeHolder(inference ?? new InferenceOptions { IntraOpThreads = 1 }, NullLogger<OrtRuntimeHolder>.Instance);
         Models = new ModelCatalog(Runtime, modelDirectory, loggers);
         Engine = new EdgeEngine(DataDirectory, Models, loggers);
         Store = new TemplateStore(Engine, NullLogger<TemplateStore>.Instance);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Dify.Edge.Inference.Imaging;
 
 namespace Dify.Edge.Nodes.OnnxInference;
 
@@ -9,25 +10,39 @@ public sealed record RgbImage(int Width, int Height, byte[] Pixels);
 
 /// <summary>
 /// Decodes the frame formats cameras on the line hand us without a native codec: PNG (8-bit gray, gray+alpha, RGB,
-/// RGBA; non-interlaced), binary PPM/PGM (P6/P5, maxval 255), and raw RGB24 when the size is known.
+/// RGBA; non-interlaced), baseline JPEG (FF D8 FF; see <see cref="JpegDecoder"/>), binary PPM/PGM (P6/P5, maxval 255),
+/// and raw RGB24 when the size is known.
 /// </summary>
 public static class ImageDecoder
 {
-    private const int MaxPixels = 64 * 1024 * 1024;
+    /// <summary>Default frame size limit (width x height); the module passes <c>Inference:MaxImagePixels</c>.</summary>
+    public const long DefaultMaxPixels = 64L * 1024 * 1024;
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    public static RgbImage Decode(ReadOnlySpan<byte> data, int? rawWidth = null, int? rawHeight = null)
+    public static RgbImage Decode(ReadOnlySpan<byte> data, int? rawWidth = null, int? rawHeight = null, long maxPixels = DefaultMaxPixels)
     {
-        if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature)) return DecodePng(data);
-        if (data.Length >= 2 && data[0] == (byte)'P' && data[1] is (byte)'5' or (byte)'6') return DecodePnm(data);
-        if (rawWidth is int w && rawHeight is int h && data.Length == w * h * 3) return new RgbImage(w, h, data.ToArray());
-        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0xD8)
-            throw new NotSupportedException("JPEG frames are not supported; send PNG, PPM or raw RGB24 (width x height x 3 bytes)");
-        throw new NotSupportedException($"unrecognised image ({data.Length} bytes): expected PNG, binary PPM/PGM, or raw RGB24 of the preprocessing width x height");
+        if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature)) return DecodePng(data, maxPixels);
+        var rawSized = rawWidth is int w && rawHeight is int h && data.Length == w * h * 3;
+        if (JpegDecoder.IsJpeg(data))
+        {
+            try
+            {
+                var jpeg = JpegDecoder.Decode(data, new JpegDecoderOptions { MaxPixels = maxPixels });
+                return new RgbImage(jpeg.Width, jpeg.Height, jpeg.Rgb);
+            }
+            catch (JpegFormatException) when (rawSized)
+            {
+                // A raw frame whose first pixel happens to read FF D8 FF: its exact size says raw.
+            }
+        }
+
+        if (data.Length >= 2 && data[0] == (byte)'P' && data[1] is (byte)'5' or (byte)'6') return DecodePnm(data, maxPixels);
+        if (rawSized) return new RgbImage(rawWidth!.Value, rawHeight!.Value, data.ToArray());
+        throw new NotSupportedException($"unrecognised image ({data.Length} bytes): expected PNG, baseline JPEG, binary PPM/PGM, or raw RGB24 of the preprocessing width x height");
     }
 
-    private static RgbImage DecodePnm(ReadOnlySpan<byte> data)
+    private static RgbImage DecodePnm(ReadOnlySpan<byte> data, long maxPixels)
     {
         var position = 2;
         var fields = new int[3];
@@ -43,7 +58,7 @@ public static class ImageDecoder
         position++; // the single whitespace byte before the raster
         var (width, height, maxValue) = (fields[0], fields[1], fields[2]);
         if (maxValue != 255) throw new NotSupportedException("only 8-bit PNM (maxval 255) is supported");
-        CheckSize(width, height);
+        CheckSize(width, height, maxPixels);
         var channels = data[1] == (byte)'6' ? 3 : 1;
         var raster = data[position..];
         if (raster.Length < width * height * channels) throw new FormatException("PNM raster is shorter than its header says");
@@ -63,7 +78,7 @@ public static class ImageDecoder
         }
     }
 
-    private static RgbImage DecodePng(ReadOnlySpan<byte> data)
+    private static RgbImage DecodePng(ReadOnlySpan<byte> data, long maxPixels)
     {
         var position = 8;
         int width = 0, height = 0, channels = 0;
@@ -91,7 +106,7 @@ public static class ImageDecoder
                         6 => 4,
                         _ => throw new NotSupportedException($"PNG color type {colorType} is not supported (palette images are not)"),
                     };
-                    CheckSize(width, height);
+                    CheckSize(width, height, maxPixels);
                     break;
                 case "IDAT":
                     compressed.Write(body);
@@ -175,8 +190,8 @@ public static class ImageDecoder
         return rgb;
     }
 
-    private static void CheckSize(int width, int height)
+    private static void CheckSize(int width, int height, long maxPixels)
     {
-        if (width < 1 || height < 1 || (long)width * height > MaxPixels) throw new FormatException($"image size {width}x{height} is out of range");
+        if (width < 1 || height < 1 || (long)width * height > maxPixels) throw new FormatException($"image size {width}x{height} is out of range (limit {maxPixels} pixels, Inference:MaxImagePixels)");
     }
 }

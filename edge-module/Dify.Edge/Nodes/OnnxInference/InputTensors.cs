@@ -10,14 +10,14 @@ namespace Dify.Edge.Nodes.OnnxInference;
 /// <summary>Turns the node's input variable into the model's input tensor, per <see cref="PreprocessingSpec"/>.</summary>
 internal static class InputTensors
 {
-    public static Tensor Build(NodeMetadata input, JsonNode? value, PreprocessingSpec spec) => spec.Kind switch
+    public static Tensor Build(NodeMetadata input, JsonNode? value, PreprocessingSpec spec, long maxImagePixels) => spec.Kind switch
     {
-        PreprocessingKind.Image => Image(input, value, spec),
+        PreprocessingKind.Image => Image(input, value, spec, maxImagePixels),
         PreprocessingKind.Sensor => Sensor(input, value, spec),
         _ => Plain(input, Numbers(value)),
     };
 
-    private static Tensor Image(NodeMetadata input, JsonNode? value, PreprocessingSpec spec)
+    private static Tensor Image(NodeMetadata input, JsonNode? value, PreprocessingSpec spec, long maxImagePixels)
     {
         // The model's NCHW geometry fills what the node leaves out.
         var shape = input.Shape;
@@ -27,7 +27,7 @@ internal static class InputTensors
         RgbImage image;
         try
         {
-            image = ImageDecoder.Decode(bytes, width, height);
+            image = ImageDecoder.Decode(bytes, width, height, maxImagePixels);
         }
         catch (Exception e) when (e is NotSupportedException or FormatException or InvalidDataException or EndOfStreamException)
         {

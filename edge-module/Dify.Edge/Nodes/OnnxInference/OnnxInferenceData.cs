@@ -5,7 +5,7 @@ namespace Dify.Edge.Nodes.OnnxInference;
 public enum PreprocessingKind { None, Image, Sensor }
 
 /// <summary>
-/// <c>preprocessing</c> of an onnx-inference node. Image: decode (PNG, binary PPM, or raw RGB of width x height), resize to
+/// <c>preprocessing</c> of an onnx-inference node. Image: decode (PNG, baseline JPEG, binary PPM, or raw RGB of width x height), resize to
 /// width x height (default: the model input's), (pixel * scale - mean[c]) / std[c], NCHW; <c>channel_order</c> is the
 /// model's (rgb or bgr; mean/std are given in that order). Sensor: sliding windows (window, stride, channels interleaved),
 /// z-scored per window unless <c>normalize</c> is false. None: numbers reshaped to the model input.

@@ -46,7 +46,7 @@ public sealed class OnnxInferenceNode(ModelCatalog models) : NodeExecutor<OnnxIn
         var input = data.InputName is { } name
             ? session.Inputs.FirstOrDefault(i => i.Name == name) ?? throw new NodeExecutionException($"model {data.Model} has no input '{name}' (inputs: {string.Join(", ", session.Inputs.Select(i => i.Name))})", "InvalidInputError")
             : session.Inputs[0];
-        var tensor = InputTensors.Build(input, value, data.Preprocessing);
+        var tensor = InputTensors.Build(input, value, data.Preprocessing, models.Runtime.Options.MaxImagePixels);
         var outputNames = data.OutputNames ?? [session.Outputs[0].Name];
         IReadOnlyDictionary<string, Tensor> outputs;
         try
