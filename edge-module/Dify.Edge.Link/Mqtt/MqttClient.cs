@@ -326,7 +326,15 @@ public sealed class MqttClient : IAsyncDisposable
                 if (connection is not null)
                 {
                     Deactivate(connection);
-                    await connection.DisposeAsync().ConfigureAwait(false);
+                    try
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                    {
+                        // A connection that failed while closing is gone all the same; the supervisor must live on to reconnect.
+                        _logger.LogWarning("MQTT connection close failed: {Error}", ex.Message);
+                    }
                 }
             }
             if (stop.IsCancellationRequested)

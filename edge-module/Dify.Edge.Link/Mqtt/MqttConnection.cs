@@ -245,7 +245,16 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
         finally
         {
-            await _output.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                // CompleteAsync flushes what is still buffered; on a connection that broke or was aborted the stream
+                // may already be closed, and that must not fault the loop (it would fault DisposeAsync after it).
+                await _output.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or IOException or OperationCanceledException or System.Net.Sockets.SocketException)
+            {
+                Abort(new MqttConnectionLostException("the MQTT connection broke while closing", ex));
+            }
         }
     }
 
