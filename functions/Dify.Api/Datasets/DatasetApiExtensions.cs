@@ -35,6 +35,7 @@ public static class DatasetApiExtensions
         services.AddOptions<DatasetApiOptions>().Bind(configuration.GetSection(DatasetApiOptions.SectionName));
         services.AddSingleton<DatasetKeyFilter>();
         services.AddSingleton<DocumentSubmission>();
+        services.AddSingleton<DatasetNameGate>();
         return services;
     }
 

@@ -15,7 +15,6 @@ namespace Dify.Api.Datasets;
 internal static class DatasetEndpoints
 {
     private static readonly string[] Permissions = ["only_me", "all_team_members", "partial_members"];
-    private static readonly SemaphoreSlim NameGate = new(1, 1);
 
     public static void Map(RouteGroupBuilder v1)
     {
@@ -26,7 +25,7 @@ internal static class DatasetEndpoints
         v1.MapDelete("/datasets/{datasetId}", DeleteAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IDatasetBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext http, IDatasetBackend backend, IOptions<DatasetApiOptions> options, DatasetNameGate names)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -52,7 +51,7 @@ internal static class DatasetEndpoints
             ["retrieval_model"] = retrievalModel?.DeepClone(),
             ["summary_index_setting"] = body["summary_index_setting"]?.DeepClone(),
         };
-        await NameGate.WaitAsync(ct);
+        var gate = await names.EnterAsync(ct);
         try
         {
             if ((await backend.ListDatasetsAsync(ct)).Any(d => d.Name == name)) throw DatasetErrors.NameDuplicate();
@@ -61,7 +60,7 @@ internal static class DatasetEndpoints
         }
         finally
         {
-            NameGate.Release();
+            gate.Dispose();
         }
         return ApiJson.Result(DatasetJson.Write(dataset, attributes, []));
     }
@@ -94,11 +93,11 @@ internal static class DatasetEndpoints
             await backend.BoundTagsAsync(datasetId, http.RequestAborted)));
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, IDatasetBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, IDatasetBackend backend, IOptions<DatasetApiOptions> options, DatasetNameGate names)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        await NameGate.WaitAsync(ct);
+        var gate = await names.EnterAsync(ct);
         try
         {
             var (dataset, attributes) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
@@ -136,7 +135,7 @@ internal static class DatasetEndpoints
         }
         finally
         {
-            NameGate.Release();
+            gate.Dispose();
         }
     }
 
