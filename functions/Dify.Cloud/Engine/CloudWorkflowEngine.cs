@@ -9,14 +9,6 @@ using Dify.Workflows.Files;
 using Dify.Workflows.Hosting;
 using Dify.Workflows.Knowledge;
 using Dify.Workflows.Nodes;
-using Dify.Workflows.Nodes.Code;
-using Dify.Workflows.Nodes.DocumentExtractor;
-using Dify.Workflows.Nodes.HttpRequest;
-using Dify.Workflows.Nodes.KnowledgeRetrieval;
-using Dify.Workflows.Nodes.Llm;
-using Dify.Workflows.Nodes.ParameterExtractor;
-using Dify.Workflows.Nodes.QuestionClassifier;
-using Dify.Workflows.Nodes.TemplateTransform;
 using Dify.Workflows.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,16 +38,7 @@ public static class CloudWorkflowEngine
             var files = sp.GetRequiredService<IFileStorage>();
             // Resolved on first use: a deployment without AI Search still runs apps that do not retrieve.
             var retriever = new LazyRetriever(() => sp.GetRequiredService<IKnowledgeRetriever>());
-            return new NodeExecutorRegistry([
-                new LlmNode(models, sandbox),
-                new QuestionClassifierNode(models),
-                new ParameterExtractorNode(models),
-                new CodeNode(sandbox),
-                new TemplateTransformNode(sandbox),
-                new HttpRequestNode(files),
-                new DocumentExtractorNode(files),
-                new KnowledgeRetrievalNode(retriever, models, models.Rerank),
-            ]);
+            return new NodeExecutorRegistry(StandardNodeExecutors.Create(models, sandbox, files, retriever));
         });
         services.AddSingleton(sp => new WorkflowAppLoader(new DslImporter(), new WorkflowCompiler(sp.GetRequiredService<NodeExecutorRegistry>())));
         services.AddSingleton<IWorkflowCatalog, StoreBackedWorkflowCatalog>();

@@ -6,14 +6,6 @@ using Dify.Models;
 using Dify.Models.Configuration;
 using Dify.Workflows.Files;
 using Dify.Workflows.Nodes;
-using Dify.Workflows.Nodes.Code;
-using Dify.Workflows.Nodes.DocumentExtractor;
-using Dify.Workflows.Nodes.HttpRequest;
-using Dify.Workflows.Nodes.KnowledgeRetrieval;
-using Dify.Workflows.Nodes.Llm;
-using Dify.Workflows.Nodes.ParameterExtractor;
-using Dify.Workflows.Nodes.QuestionClassifier;
-using Dify.Workflows.Nodes.TemplateTransform;
 using Dify.Workflows.Sandbox.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -57,16 +49,7 @@ internal sealed class LocalAdapters : IAsyncDisposable
             Sandbox = new LocalCodeSandbox(sandboxOptions, loggers.CreateLogger<LocalCodeSandbox>()),
             Files = new LocalFolderFileStorage(Path.Combine(dataDirectory, "files"), remoteClient: http),
         };
-        adapters.Executors.AddRange([
-            new LlmNode(adapters.Models, adapters.Sandbox),
-            new QuestionClassifierNode(adapters.Models),
-            new ParameterExtractorNode(adapters.Models),
-            new CodeNode(adapters.Sandbox),
-            new TemplateTransformNode(adapters.Sandbox),
-            new HttpRequestNode(http, adapters.Files),
-            new DocumentExtractorNode(adapters.Files),
-            new KnowledgeRetrievalNode(adapters.Knowledge, adapters.Models, adapters.Models.Rerank),
-        ]);
+        adapters.Executors.AddRange(StandardNodeExecutors.Create(adapters.Models, adapters.Sandbox, adapters.Files, adapters.Knowledge, http));
         adapters._owned.Add(adapters.Sandbox);
         adapters._owned.Add(http);
         adapters._owned.Add(knowledgeDb);

@@ -102,31 +102,6 @@ public sealed partial class AzureSearchKnowledgeIndex : IKnowledgeRetriever, IKn
     }
 
     /// <summary>The query's vector for each embedding model the datasets use, normalised.</summary>
-    private async Task<Dictionary<string, float[]>> EmbedQueryAsync(string query, IEnumerable<DatasetRecord> datasets, CancellationToken ct)
-    {
-        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var dataset in datasets.DistinctBy(d => d.EmbeddingKey))
-        {
-            if (_embeddings is null)
-                throw new KnowledgeRetrievalException("Semantic search needs an embedding model, and this knowledge index has none.");
-            EmbeddingResult embedded;
-            try
-            {
-                embedded = await _embeddings.EmbedAsync(dataset.EmbeddingProvider, dataset.EmbeddingModel, [query], ct).ConfigureAwait(false);
-            }
-            catch (Dify.Models.Chat.ModelProviderException e)
-            {
-                throw new KnowledgeRetrievalException($"Could not embed the query with {dataset.EmbeddingKey}: {e.Message}", e);
-            }
-            if (embedded.Vectors.Count != 1) throw new KnowledgeRetrievalException($"The embedding model returned {embedded.Vectors.Count} vectors for 1 input.");
-            var vector = embedded.Vectors[0].ToArray();
-            if (vector.Length != _options.VectorDimensions)
-                throw new KnowledgeRetrievalException(
-                    $"{dataset.EmbeddingKey} returns {vector.Length}-dimension vectors, but index '{IndexName}' holds {_options.VectorDimensions}.");
-            var norm = TensorPrimitives.Norm<float>(vector);
-            if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
-            result[dataset.EmbeddingKey] = vector;
-        }
-        return result;
-    }
+    private Task<Dictionary<string, float[]>> EmbedQueryAsync(string query, IEnumerable<DatasetRecord> datasets, CancellationToken ct) =>
+        Embedding.QueryEmbeddings.EmbedAsync(_embeddings, query, datasets, _options.VectorDimensions, IndexName, ct);
 }

@@ -248,30 +248,8 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         return norm > 0 ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(stored, query) / norm : 0;
     }
 
-    private async Task<Dictionary<string, float[]>> EmbedQueryAsync(string query, IReadOnlyList<DatasetRecord> datasets, CancellationToken ct)
-    {
-        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var dataset in datasets.DistinctBy(d => d.EmbeddingKey))
-        {
-            if (_embeddings is null)
-                throw new KnowledgeRetrievalException("Semantic search needs an embedding model, and this knowledge index has none.");
-            EmbeddingResult embedded;
-            try
-            {
-                embedded = await _embeddings.EmbedAsync(dataset.EmbeddingProvider, dataset.EmbeddingModel, [query], ct).ConfigureAwait(false);
-            }
-            catch (Dify.Models.Chat.ModelProviderException e)
-            {
-                throw new KnowledgeRetrievalException($"Could not embed the query with {dataset.EmbeddingKey}: {e.Message}", e);
-            }
-            if (embedded.Vectors.Count != 1) throw new KnowledgeRetrievalException($"The embedding model returned {embedded.Vectors.Count} vectors for 1 input.");
-            var vector = embedded.Vectors[0].ToArray();
-            var norm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(vector);
-            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, vector);
-            result[dataset.EmbeddingKey] = vector;
-        }
-        return result;
-    }
+    private Task<Dictionary<string, float[]>> EmbedQueryAsync(string query, IReadOnlyList<DatasetRecord> datasets, CancellationToken ct) =>
+        Embedding.QueryEmbeddings.EmbedAsync(_embeddings, query, datasets, dimensions: null, indexName: null, ct);
 
     private async Task<IReadOnlyList<KnowledgeHit>> MaterializeAsync(List<Candidate> chosen, CancellationToken ct)
     {
