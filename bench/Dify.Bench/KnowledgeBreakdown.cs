@@ -89,7 +89,7 @@ internal static class KnowledgeBreakdown
             {
                 await lease.Connection.InTransactionAsync(async () =>
                 {
-                    await using var writer = new ChunkRows.Writer(lease.Connection, "b", "doc");
+                    await using var writer = await ChunkRows.Writer.OpenAsync(lease.Connection, "b", "doc", default);
                     for (var i = start; i < Math.Min(chunks.Count, start + batch); i++) await writer.AddAsync(new ChunkDraft(i + 1, chunks[i], []), default);
                 }, default);
             }

@@ -31,27 +31,42 @@ internal static class ChunkRows
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Prepared inserts of split segments (parents are stored as already indexed: they are never searched).</summary>
+    /// <summary>
+    /// Prepared inserts of split segments (parents are stored as already indexed: they are never searched). Row ids are
+    /// given here, following the largest id in the file, instead of read back per row: the caller holds the single write
+    /// connection, so nobody else takes ids meanwhile, and a plain insert costs half of one that returns its id.
+    /// </summary>
     public sealed class Writer : IAsyncDisposable
     {
         private readonly SqliteCommand _insert;
         private readonly string _datasetId;
         private readonly string _documentId;
+        private long _nextId;
 
-        public Writer(SqliteConnection connection, string datasetId, string documentId)
+        private Writer(SqliteConnection connection, string datasetId, string documentId, long nextId)
         {
             _datasetId = datasetId;
             _documentId = documentId;
+            _nextId = nextId;
             _insert = connection.CreateCommand();
             _insert.CommandText = """
-                INSERT INTO chunks(dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed)
-                VALUES($dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed) RETURNING id;
+                INSERT INTO chunks(id, dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed)
+                VALUES($id, $dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed);
                 """;
-            foreach (var name in new[] { "$dataset", "$doc", "$segment", "$position", "$child", "$parent", "$kind", "$content", "$hash", "$indexed" })
+            foreach (var name in new[] { "$id", "$dataset", "$doc", "$segment", "$position", "$child", "$parent", "$kind", "$content", "$hash", "$indexed" })
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             _insert.Parameters["$dataset"].Value = datasetId;
             _insert.Parameters["$doc"].Value = documentId;
             _insert.Prepare();
+        }
+
+        /// <summary>A writer on <paramref name="connection"/>, which must be the write lease's connection (it hands out row ids).</summary>
+        public static async Task<Writer> OpenAsync(SqliteConnection connection, string datasetId, string documentId, CancellationToken ct)
+        {
+            await using var max = connection.CreateCommand();
+            max.CommandText = "SELECT COALESCE(MAX(id), 0) FROM chunks";
+            var last = (long)(await max.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            return new Writer(connection, datasetId, documentId, last + 1);
         }
 
         public async Task AddAsync(ChunkDraft draft, CancellationToken ct)
@@ -69,7 +84,9 @@ internal static class ChunkRows
 
         private async Task<long> InsertAsync(string segmentId, int position, int child, long? parent, int kind, string content, bool indexed, CancellationToken ct)
         {
+            var id = _nextId++;
             var p = _insert.Parameters;
+            p["$id"].Value = id;
             p["$segment"].Value = segmentId;
             p["$position"].Value = position;
             p["$child"].Value = child;
@@ -78,7 +95,8 @@ internal static class ChunkRows
             p["$content"].Value = content;
             p["$hash"].Value = Hash(content);
             p["$indexed"].Value = indexed ? 1 : 0;
-            return (long)(await _insert.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            await _insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return id;
         }
 
         public ValueTask DisposeAsync() => _insert.DisposeAsync();

@@ -66,7 +66,7 @@ public sealed class SegmentStore
                 {
                     var next = await ScalarAsync(lease.Connection, "SELECT COALESCE(MAX(position), 0) + 1 FROM chunks WHERE dataset_id = $dataset AND document_id = $doc",
                         datasetId, documentId, cancellationToken).ConfigureAwait(false);
-                    await using var writer = new ChunkRows.Writer(lease.Connection, datasetId, documentId);
+                    await using var writer = await ChunkRows.Writer.OpenAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                     foreach (var draft in drafts)
                     {
                         var position = (int)next++;
