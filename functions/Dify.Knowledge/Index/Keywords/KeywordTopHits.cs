@@ -11,7 +11,7 @@ internal static class KeywordTopHits
     {
         var result = new List<KeywordHit>(Math.Min(n, candidates.Length));
         var ordered = 0;
-        var window = Math.Max(n + n / 2, 16);
+        var window = (int)Math.Min(int.MaxValue, Math.Max(n + (long)n / 2, 16));
         while (result.Count < n && ordered < candidates.Length)
         {
             var rest = candidates[ordered..];
@@ -24,7 +24,7 @@ internal static class KeywordTopHits
                 if (result.Count == n) break;
             }
             ordered += take;
-            window *= 4;
+            window = (int)Math.Min(int.MaxValue, window * 4L);
         }
         return result;
     }
