@@ -4,7 +4,7 @@ using System.Text;
 namespace Dify.Knowledge.Storage.Vectors;
 
 /// <summary>
-/// File names for model keys: the readable part keeps [A-Za-z0-9._-] (anything else becomes '_', at most 48 chars)
+/// File names for model keys: the readable part keeps [A-Za-z0-9._-] (anything else, and a leading '.' that would hide the file, becomes '_'; at most 48 chars)
 /// and a hash suffix of the exact key keeps names unique where the readable parts collide ("a/b" vs "a_b", or case on
 /// a case-insensitive disk). The file's header carries the full key hash, so even a suffix collision is caught.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class VectorFileName
         foreach (var c in modelKey)
         {
             if (readable.Length == ReadableLength) break;
-            readable.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+            readable.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && readable.Length > 0) ? c : '_');
         }
         var suffix = Convert.ToHexStringLower(KeyHash(modelKey).AsSpan(0, 5));
         return $"{readable}-{suffix}{Extension}";
