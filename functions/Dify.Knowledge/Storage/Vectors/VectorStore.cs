@@ -16,7 +16,6 @@ internal sealed class VectorStore : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, VectorSet> _sets = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
-    private bool _schemaReady;
     private bool _disposed;
 
     public VectorStore(string knowledgePath, ILogger<VectorStore>? logger = null)
@@ -45,11 +44,8 @@ internal sealed class VectorStore : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_schemaReady)
-            {
-                await VectorFileRows.EnsureTableAsync(connection, cancellationToken).ConfigureAwait(false);
-                _schemaReady = true;
-            }
+            // Every time, not once: a transaction that created the table may have rolled back since.
+            await VectorFileRows.EnsureTableAsync(connection, cancellationToken).ConfigureAwait(false);
             var row = await VectorFileRows.GetOrAddAsync(connection, modelKey, VectorFileName.For(modelKey), dimensions, cancellationToken).ConfigureAwait(false);
             if (row.Dimensions != dimensions)
                 throw new InvalidOperationException(
