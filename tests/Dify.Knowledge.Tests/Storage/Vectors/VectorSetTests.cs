@@ -135,15 +135,13 @@ public sealed class VectorSetTests
         var set = await h.SetAsync();
         await h.CommitAsync(set, VectorData.Batch(0, 3));
         var doomed = VectorData.Batch(10, 2);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Connection.InTransactionAsync(async () =>
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Connection.InVectorTransactionAsync(set, () =>
         {
             Assert.Equal([3L, 4L], set.Append(doomed));
             Assert.True(set.TryFind(doomed[1].Hash, out var pending)); // pending records dedupe within the transaction
             Assert.Equal(4, pending);
-            await set.StageCommitAsync(h.Connection, CancellationToken.None);
             throw new InvalidOperationException("the chunk update failed");
         }, CancellationToken.None));
-        set.RolledBack();
 
         Assert.Equal(3, set.Count);
         Assert.Equal(3, await h.CommittedInSqliteAsync());
