@@ -44,9 +44,16 @@ internal sealed class VectorStore : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // Every time, not once: a transaction that created the table may have rolled back since.
-            await VectorFileRows.EnsureTableAsync(connection, cancellationToken).ConfigureAwait(false);
-            var row = await VectorFileRows.GetOrAddAsync(connection, modelKey, VectorFileName.For(modelKey), dimensions, cancellationToken).ConfigureAwait(false);
+            // Read first: a write statement per call would open a write transaction on every batch. The table is
+            // checked every time, not once: a transaction that created it may have rolled back since.
+            var row = await VectorFileRows.TableExistsAsync(connection, cancellationToken).ConfigureAwait(false)
+                ? await VectorFileRows.FindAsync(connection, modelKey, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (row is null)
+            {
+                await VectorFileRows.EnsureTableAsync(connection, cancellationToken).ConfigureAwait(false);
+                row = await VectorFileRows.GetOrAddAsync(connection, modelKey, VectorFileName.For(modelKey), dimensions, cancellationToken).ConfigureAwait(false);
+            }
             if (row.Dimensions != dimensions)
                 throw new InvalidOperationException(
                     $"Embedding model '{modelKey}' already has {row.Dimensions}-dimensional vectors in this knowledge file; got {dimensions}-dimensional ones. "

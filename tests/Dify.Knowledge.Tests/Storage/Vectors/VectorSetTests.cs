@@ -251,6 +251,12 @@ public sealed class VectorSetTests
             Assert.Contains("768", wrong.Message);
             Assert.Contains("384", wrong.Message);
             Assert.Throws<ArgumentException>(() => set.Append([(new byte[16], new float[384])]));
+            var huge = new float[384];
+            huge[7] = 70_000f;
+            Assert.Contains("70000", Assert.Throws<ArgumentException>(() => set.Append([(VectorData.Hash("x"), huge)])).Message);
+            huge[7] = float.NaN;
+            Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => set.Append([(VectorData.Hash("x"), huge)])).Message);
+            Assert.Equal(0, set.Count);
             await h.CommitAsync(set, VectorData.Batch(0, 1));
         }
         await using (var h = await VectorFileHarness.OpenAsync(folder))
@@ -307,5 +313,21 @@ public sealed class VectorSetTests
         await h.CommitAsync(set, VectorData.Batch(0, 2));
         Assert.Same(set, await h.Store.FindAsync(read.Connection, VectorFileHarness.Model, CancellationToken.None));
         Assert.Null(await h.Store.FindAsync(read.Connection, "other/model", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Bulk_reads_spanning_several_read_blocks_return_every_row_in_the_callers_order()
+    {
+        await using var h = await VectorFileHarness.OpenAsync();
+        var set = await h.SetAsync();
+        var batch = VectorData.Batch(0, 3000); // 2.4 MB of records: more than two 1 MiB read blocks
+        await h.CommitAsync(set, batch);
+        var wanted = Enumerable.Range(0, 3000).Where(i => i % 5 != 3).Select(i => (long)i).Reverse().Concat([0L, 2999L, 1500L]).ToArray();
+        var rows = new float[wanted.Length * VectorFileHarness.Dimensions];
+        set.ReadMany(wanted, rows);
+        for (var i = 0; i < wanted.Length; i++)
+            VectorData.AssertClose(batch[(int)wanted[i]].Vector, rows.AsSpan(i * VectorFileHarness.Dimensions, VectorFileHarness.Dimensions));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.ReadMany([1L, 3000L], new float[2 * VectorFileHarness.Dimensions]));
+        Assert.Throws<ArgumentException>(() => set.ReadMany([1L, 2L], new float[VectorFileHarness.Dimensions]));
     }
 }
