@@ -33,8 +33,8 @@ internal static class VectorFileBench
 
         string path;
         await using (var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None))
-        using (var store = new VectorStore(db.Path))
         {
+            var store = db.Vectors;
             await using var lease = await db.WriteAsync(CancellationToken.None);
             var connection = lease.Connection;
             var set = await store.GetAsync(connection, "bench/model", dims, CancellationToken.None);
@@ -68,8 +68,8 @@ internal static class VectorFileBench
         }
 
         await using (var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None))
-        using (var store = new VectorStore(db.Path))
         {
+            var store = db.Vectors;
             await using var lease = await db.WriteAsync(CancellationToken.None);
             var set = await store.GetAsync(lease.Connection, "bench/model", dims, CancellationToken.None);
             var allocated = GC.GetTotalAllocatedBytes(precise: true);

@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
-using Dify.Knowledge.Datasets;
 using Dify.Knowledge.Pipeline;
-using Dify.Knowledge.Splitting;
 using Dify.Knowledge.Storage;
 using Dify.Knowledge.Storage.Vectors;
 using Dify.Testing;
@@ -28,31 +26,30 @@ public sealed class EmbeddingsMigrationTests
         Assert.Contains(before, c => c.Format == VectorBlob.Float32);
         Assert.Contains(before, c => c.Format == VectorBlob.Float16);
 
-        await using (var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None))
-        using (var store = new VectorStore(db.Path))
+        await using (var connection = await OpenRawAsync(folder))
+        using (var store = new VectorStore(folder.Combine("knowledge.db")))
         {
-            await using var lease = await db.WriteAsync(CancellationToken.None);
-            var rows = await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM embeddings");
-            var result = await EmbeddingsMigration.MigrateAsync(lease.Connection, store, CancellationToken.None);
+            var rows = await ScalarAsync(connection, "SELECT COUNT(*) FROM embeddings");
+            var result = await EmbeddingsMigration.MigrateAsync(connection, store, CancellationToken.None);
             Assert.Equal(2, result.Models);
             Assert.Equal(rows, result.Vectors);
+            Assert.Equal(0, result.Deduplicated);
             Assert.Equal(before.Count(c => c.DatasetId != "switched"), result.ChunksRepointed);
             Assert.Equal(before.Count(c => c.DatasetId == "switched"), result.ChunksUnlinked);
-            Assert.Equal(0, await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'embeddings'"));
-            await AssertChunksReadTheirVectorsAsync(lease.Connection, store, before);
+            Assert.Equal(0, await ScalarAsync(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'embeddings'"));
+            await AssertChunksReadTheirVectorsAsync(connection, store, before);
+            Assert.Equal(EmbeddingsMigrationResult.Nothing, await EmbeddingsMigration.MigrateAsync(connection, store, CancellationToken.None));
         }
 
-        // Reopening recreates an empty embeddings table (today's schema); migrating again changes nothing.
+        // Opening through KnowledgeDatabase (which migrates on open) changes nothing more.
         await using (var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None))
-        using (var store = new VectorStore(db.Path))
         {
             await using var lease = await db.WriteAsync(CancellationToken.None);
-            Assert.Equal(EmbeddingsMigrationResult.Nothing, await EmbeddingsMigration.MigrateAsync(lease.Connection, store, CancellationToken.None));
-            Assert.Equal(EmbeddingsMigrationResult.Nothing, await EmbeddingsMigration.MigrateAsync(lease.Connection, store, CancellationToken.None));
-            await AssertChunksReadTheirVectorsAsync(lease.Connection, store, before);
+            await AssertChunksReadTheirVectorsAsync(lease.Connection, db.Vectors, before);
             Assert.Equal(await ScalarAsync(lease.Connection, "SELECT COUNT(DISTINCT content_hash) FROM chunks WHERE dataset_id IN ('hq', 'switched')"),
-                (await store.GetAsync(lease.Connection, Hashing, 384, CancellationToken.None)).CommittedCount);
+                (await db.Vectors.GetAsync(lease.Connection, Hashing, 384, CancellationToken.None)).CommittedCount);
         }
+        SqliteConnection.ClearAllPools();
     }
 
     [Fact]
@@ -62,37 +59,42 @@ public sealed class EmbeddingsMigrationTests
         var before = await BuildOldKnowledgeFileAsync(folder);
         long badRow;
         List<(long, long?)> chunksBefore;
-        await using (var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None))
-        using (var store = new VectorStore(db.Path))
+        await using (var connection = await OpenRawAsync(folder))
+        using (var store = new VectorStore(folder.Combine("knowledge.db")))
         {
-            await using var lease = await db.WriteAsync(CancellationToken.None);
             // The last row of the second model (in migration order) has a format no version wrote: the first model
             // is already appended and staged when the migration meets it.
-            badRow = await ScalarAsync(lease.Connection, $"SELECT MAX(id) FROM embeddings WHERE model = '{Small}'");
-            await ExecuteAsync(lease.Connection, $"UPDATE embeddings SET format = 7 WHERE id = {badRow}");
-            chunksBefore = await ChunkPointersAsync(lease.Connection);
-            var rows = await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM embeddings");
+            badRow = await ScalarAsync(connection, $"SELECT MAX(id) FROM embeddings WHERE model = '{Small}'");
+            var format = await ScalarAsync(connection, $"SELECT format FROM embeddings WHERE id = {badRow}");
+            await ExecuteAsync(connection, $"UPDATE embeddings SET format = 7 WHERE id = {badRow}");
+            chunksBefore = await ChunkPointersAsync(connection);
+            var rows = await ScalarAsync(connection, "SELECT COUNT(*) FROM embeddings");
 
-            var error = await Assert.ThrowsAsync<InvalidDataException>(() => EmbeddingsMigration.MigrateAsync(lease.Connection, store, CancellationToken.None));
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => EmbeddingsMigration.MigrateAsync(connection, store, CancellationToken.None));
             Assert.Contains($"row {badRow}", error.Message);
             Assert.Contains("format 7", error.Message);
-            Assert.Equal(rows, await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM embeddings"));
-            Assert.Equal(chunksBefore, await ChunkPointersAsync(lease.Connection));
-            Assert.Equal(0, await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'vector_files'"));
+            Assert.Equal(rows, await ScalarAsync(connection, "SELECT COUNT(*) FROM embeddings"));
+            Assert.Equal(chunksBefore, await ChunkPointersAsync(connection));
+            Assert.Equal(0, await ScalarAsync(connection, "SELECT COALESCE(SUM(count), 0) FROM vector_files"));
             var hashingFile = Path.Combine(store.Folder, VectorFileName.For(Hashing));
             Assert.True(new FileInfo(hashingFile).Length > 64); // appended records are garbage past a count of 0
-        }
 
+            // Opening the knowledge file runs the migration and reports the same row instead of opening half-migrated.
+            var onOpen = await Assert.ThrowsAsync<InvalidDataException>(() => KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None));
+            Assert.Contains($"row {badRow}", onOpen.Message);
+            Assert.Equal(chunksBefore, await ChunkPointersAsync(connection));
+            await ExecuteAsync(connection, $"UPDATE embeddings SET format = {format} WHERE id = {badRow}");
+        }
+        SqliteConnection.ClearAllPools();
+
+        // Repaired, the next open migrates (a fresh process: the files' garbage tails are overwritten).
         await using (var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None))
-        using (var store = new VectorStore(db.Path))
         {
             await using var lease = await db.WriteAsync(CancellationToken.None);
-            Assert.Equal(chunksBefore, await ChunkPointersAsync(lease.Connection));
-            await ExecuteAsync(lease.Connection, $"UPDATE embeddings SET format = 1 WHERE id = {badRow}");
-            var result = await EmbeddingsMigration.MigrateAsync(lease.Connection, store, CancellationToken.None);
-            Assert.Equal(2, result.Models);
-            await AssertChunksReadTheirVectorsAsync(lease.Connection, store, before);
+            Assert.Equal(0, await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'embeddings'"));
+            await AssertChunksReadTheirVectorsAsync(lease.Connection, db.Vectors, before);
         }
+        SqliteConnection.ClearAllPools();
     }
 
     [Fact]
@@ -100,89 +102,103 @@ public sealed class EmbeddingsMigrationTests
     {
         using var folder = new TempDirectory("dify-vectors");
         await BuildOldKnowledgeFileAsync(folder);
-        await using var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None);
-        using var store = new VectorStore(db.Path);
-        await using var lease = await db.WriteAsync(CancellationToken.None);
-        var set = await store.GetAsync(lease.Connection, "other/model", 8, CancellationToken.None);
-        set.Append(VectorData.Batch(0, 1, 8));
-        await set.StageCommitAsync(lease.Connection, CancellationToken.None);
-        set.Committed();
-        var pointers = await ChunkPointersAsync(lease.Connection);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmbeddingsMigration.MigrateAsync(lease.Connection, store, CancellationToken.None));
+        await using var connection = await OpenRawAsync(folder);
+        using var store = new VectorStore(folder.Combine("knowledge.db"));
+        var set = await store.GetAsync(connection, "other/model", 8, CancellationToken.None);
+        await connection.InVectorTransactionAsync(set, () =>
+        {
+            set.Append(VectorData.Batch(0, 1, 8));
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        var pointers = await ChunkPointersAsync(connection);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmbeddingsMigration.MigrateAsync(connection, store, CancellationToken.None));
         Assert.Contains("both an embeddings table", error.Message);
-        Assert.Equal(pointers, await ChunkPointersAsync(lease.Connection));
-        Assert.True(await ScalarAsync(lease.Connection, "SELECT COUNT(*) FROM embeddings") > 0);
+        Assert.Equal(pointers, await ChunkPointersAsync(connection));
+        Assert.True(await ScalarAsync(connection, "SELECT COUNT(*) FROM embeddings") > 0);
     }
 
     /// <summary>
-    /// Three datasets through the current pipeline API: "hq" (hashing-384, content shared between two documents),
-    /// "small" (an 8-dimensional model) and "switched" (its model changed after its chunks were embedded with
-    /// hashing-384, so its chunks point at rows of another model). Every third row is rewritten as float32 (format 0).
-    /// Returns each embedded chunk with the vector its row holds.
+    /// A knowledge file as the releases before vector files wrote it (today's tables plus the embeddings table with its
+    /// format column): "hq" (hashing-384, content shared between two documents), "small" (an 8-dimensional model) and
+    /// "switched" (its model changed after its chunks were embedded with hashing-384, so they point at rows of
+    /// another model). Rows of both models are interleaved in shuffled id order, so old ids and new ordinals overlap
+    /// (a per-id UPDATE would chain); every third row is float32 (format 0), the rest float16. Returns each embedded
+    /// chunk with the vector its row holds.
     /// </summary>
     private static async Task<List<ChunkVector>> BuildOldKnowledgeFileAsync(TempDirectory folder)
     {
-        await using var db = await KnowledgeDatabase.OpenAsync(folder.Combine("knowledge.db"), CancellationToken.None);
-        var datasets = new DatasetStore(db);
-        await datasets.SaveAsync(new DatasetRecord("hq", "HQ", EmbeddingProvider: "embedded", EmbeddingModel: "hashing-384"), CancellationToken.None);
-        await datasets.SaveAsync(new DatasetRecord("small", "Small", EmbeddingProvider: "test", EmbeddingModel: "small-8"), CancellationToken.None);
-        await datasets.SaveAsync(new DatasetRecord("switched", "Switched", EmbeddingProvider: "embedded", EmbeddingModel: "hashing-384"), CancellationToken.None);
+        await using var connection = await OpenRawAsync(folder);
+        await ExecuteAsync(connection, KnowledgeSchema.Sql + """
+            CREATE TABLE embeddings(id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL,
+                format INTEGER NOT NULL DEFAULT 0);
+            CREATE UNIQUE INDEX embeddings_by_content ON embeddings(model, content_hash);
+            INSERT INTO datasets VALUES('hq', 'HQ', NULL, 'high_quality', 'embedded', 'hashing-384', NULL, 0);
+            INSERT INTO datasets VALUES('small', 'Small', NULL, 'high_quality', 'test', 'small-8', NULL, 0);
+            INSERT INTO datasets VALUES('switched', 'Switched', NULL, 'high_quality', 'other', 'model', NULL, 0);
+            """);
         var lines = Enumerable.Range(0, 60).Select(i => $"Line {i} of the maintenance manual.").ToList();
-        await IngestAsync(db, "hq", "a", Hashing, lines[..40], 384);
-        await IngestAsync(db, "hq", "b", Hashing, lines[20..], 384); // 20 lines shared with "a": one vector each
-        await IngestAsync(db, "small", "c", Small, lines[..25], 8); // same content, other model: its own rows
-        await IngestAsync(db, "switched", "d", Hashing, [.. lines[..5], "Only in the switched dataset."], 384);
-        await datasets.SaveAsync(new DatasetRecord("switched", "Switched", EmbeddingProvider: "other", EmbeddingModel: "model"), CancellationToken.None);
-
-        await using var lease = await db.WriteAsync(CancellationToken.None);
-        var rows = new List<(long Id, byte[] Blob)>();
-        await using (var read = lease.Connection.CreateCommand())
+        var documents = new (string Dataset, string Document, string Model, int Dimensions, List<string> Lines)[]
         {
-            read.CommandText = "SELECT id, vector FROM embeddings WHERE id % 3 = 0";
-            await using var reader = await read.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var single = VectorBlob.Read((byte[])reader.GetValue(1), VectorBlob.Float16);
-                for (var i = 0; i < single.Length; i++) single[i] += 1e-4f * (i % 7); // not float16-exact: the file must round it
-                rows.Add((reader.GetInt64(0), MemoryMarshal.AsBytes(single.AsSpan()).ToArray()));
-            }
-        }
-        foreach (var (id, blob) in rows)
+            ("hq", "a", Hashing, 384, lines[..40]),
+            ("hq", "b", Hashing, 384, lines[20..]), // 20 lines shared with "a": one vector each
+            ("small", "c", Small, 8, lines[..25]), // same content, other model: its own rows
+            ("switched", "d", Hashing, 384, [.. lines[..5], "Only in the switched dataset."]),
+        };
+        var vectors = documents.SelectMany(d => d.Lines.Select(line => (d.Model, d.Dimensions, Line: line))).Distinct()
+            .OrderBy(v => v.Line.GetHashCode(StringComparison.Ordinal) ^ v.Model.Length).ToList();
+        var rowOf = new Dictionary<(string, string), (long Id, float[] Vector, long Format)>();
+        for (var i = 0; i < vectors.Count; i++)
         {
-            await using var write = lease.Connection.CreateCommand();
-            write.CommandText = "UPDATE embeddings SET vector = $v, format = 0 WHERE id = $id";
-            write.Parameters.AddWithValue("$v", blob);
-            write.Parameters.AddWithValue("$id", id);
-            await write.ExecuteNonQueryAsync();
+            var (model, dimensions, line) = vectors[i];
+            var id = i + 1L;
+            var original = VectorData.Vector(line.GetHashCode(StringComparison.Ordinal) ^ dimensions, dimensions);
+            var format = id % 3 == 0 ? VectorBlob.Float32 : VectorBlob.Float16;
+            // Not float16-exact in float32 rows: the vector file must round them.
+            var blob = format == VectorBlob.Float32 ? MemoryMarshal.AsBytes(original.AsSpan()).ToArray() : VectorBlob.Write(original);
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO embeddings(id, model, content_hash, vector, format) VALUES($id, $model, $hash, $vector, $format)";
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$model", model);
+            insert.Parameters.AddWithValue("$hash", ChunkRows.Hash(line));
+            insert.Parameters.AddWithValue("$vector", blob);
+            insert.Parameters.AddWithValue("$format", format);
+            await insert.ExecuteNonQueryAsync();
+            rowOf[(model, line)] = (id, VectorBlob.Read(blob, format), format);
         }
 
         var result = new List<ChunkVector>();
-        await using var all = lease.Connection.CreateCommand();
-        all.CommandText = "SELECT c.id, c.dataset_id, c.content_hash, e.vector, e.format FROM chunks c JOIN embeddings e ON e.id = c.embedding_id ORDER BY c.id";
-        await using var chunks = await all.ExecuteReaderAsync();
-        while (await chunks.ReadAsync())
+        var chunkId = 0L;
+        foreach (var (dataset, document, model, _, documentLines) in documents)
         {
-            var format = chunks.GetInt64(4);
-            result.Add(new ChunkVector(chunks.GetInt64(0), chunks.GetString(1), (byte[])chunks.GetValue(2), VectorBlob.Read((byte[])chunks.GetValue(3), format), format));
+            for (var i = 0; i < documentLines.Count; i++)
+            {
+                var (id, vector, format) = rowOf[(model, documentLines[i])];
+                await using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO chunks(id, dataset_id, document_id, segment_id, position, kind, content, content_hash, indexed, embedding_id)
+                    VALUES($id, $dataset, $document, $segment, $position, 0, $content, $hash, 1, $embedding)
+                    """;
+                insert.Parameters.AddWithValue("$id", ++chunkId);
+                insert.Parameters.AddWithValue("$dataset", dataset);
+                insert.Parameters.AddWithValue("$document", document);
+                insert.Parameters.AddWithValue("$segment", $"{document}:{i + 1}");
+                insert.Parameters.AddWithValue("$position", i + 1);
+                insert.Parameters.AddWithValue("$content", documentLines[i]);
+                insert.Parameters.AddWithValue("$hash", ChunkRows.Hash(documentLines[i]));
+                insert.Parameters.AddWithValue("$embedding", id);
+                await insert.ExecuteNonQueryAsync();
+                result.Add(new ChunkVector(chunkId, dataset, ChunkRows.Hash(documentLines[i]), vector, format));
+            }
         }
         Assert.Equal(40 + 40 + 25 + 6, result.Count);
         return result;
     }
 
-    private static async Task IngestAsync(KnowledgeDatabase db, string datasetId, string documentId, string model, IReadOnlyList<string> lines, int dimensions)
+    private static async Task<SqliteConnection> OpenRawAsync(TempDirectory folder)
     {
-        await using var lease = await db.WriteAsync(CancellationToken.None);
-        var connection = lease.Connection;
-        await connection.InTransactionAsync(async () =>
-        {
-            await using (var writer = new ChunkRows.Writer(connection, datasetId, documentId))
-                for (var i = 0; i < lines.Count; i++) await writer.AddAsync(new ChunkDraft(i + 1, lines[i], []), CancellationToken.None);
-            var pending = await ChunkRows.PendingAsync(connection, datasetId, documentId, 0, 1000, CancellationToken.None);
-            var vectors = await ChunkRows.VectorsAsync(connection, model, pending.Select(p => p.Hash), CancellationToken.None);
-            foreach (var chunk in pending)
-                vectors.TryAdd(Convert.ToHexString(chunk.Hash), new StoredVector(0, VectorData.Vector(chunk.Content.GetHashCode(StringComparison.Ordinal), dimensions)));
-            await ChunkRows.MarkIndexedAsync(connection, model, vectors, pending, CancellationToken.None);
-        }, CancellationToken.None);
+        var connection = new SqliteConnection($"Data Source={folder.Combine("knowledge.db")};Pooling=false");
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static async Task AssertChunksReadTheirVectorsAsync(SqliteConnection connection, VectorStore store, List<ChunkVector> expected)

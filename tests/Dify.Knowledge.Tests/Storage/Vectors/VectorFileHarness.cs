@@ -22,7 +22,7 @@ internal sealed class VectorFileHarness : IAsyncDisposable
         _ownsFolder = ownsFolder;
         Database = database;
         _lease = lease;
-        Store = new VectorStore(database.Path);
+        Store = database.Vectors;
     }
 
     public TempDirectory Folder { get; }
