@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 
 namespace Dify.Knowledge.Index.Keywords;
 
@@ -19,7 +18,7 @@ internal sealed class KeywordIndex : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly KeywordChunks _chunks = new();
     private readonly KeywordTerms _terms = new();
-    private readonly List<int> _termIds = []; // the writer's scratch
+    private readonly ChunkTerms _chunkTerms = new(); // the writer's scratch
     private readonly ConcurrentBag<KeywordScratch> _scratch = [];
     private readonly double _compactionFraction;
     private readonly long _compactionMinimum;
@@ -206,25 +205,14 @@ internal sealed class KeywordIndex : IDisposable
         batch.Clear();
     }
 
-    /// <summary>Tokenizes into term ids, then appends one posting per distinct term. Caller holds the write lock.</summary>
+    /// <summary>Tokenizes into distinct term ids with their counts, then appends one posting per term. Caller holds the write lock.</summary>
     private void Insert(long id, ReadOnlySpan<char> text)
     {
-        _termIds.Clear();
-        var sink = new TermIdSink(_terms, _termIds);
+        _chunkTerms.Start(_terms.Count);
+        var sink = new ChunkTermSink(_terms, _chunkTerms);
         var length = KeywordTokenizer.Tokenize(text, ref sink);
-        var ids = CollectionsMarshal.AsSpan(_termIds);
-        ids.Sort();
-        var distinct = 0;
-        for (var i = 0; i < ids.Length; i++)
-            if (i == 0 || ids[i] != ids[i - 1]) distinct++;
-        var ordinal = _chunks.Append(id, length, distinct);
-        for (var start = 0; start < ids.Length;)
-        {
-            var end = start + 1;
-            while (end < ids.Length && ids[end] == ids[start]) end++;
-            _terms.Postings(ids[start]).Append(ordinal, end - start);
-            start = end;
-        }
+        var ordinal = _chunks.Append(id, length, _chunkTerms.Count);
+        for (var i = 0; i < _chunkTerms.Count; i++) _terms.Postings(_chunkTerms.Term(i)).Append(ordinal, _chunkTerms.Frequency(i));
     }
 
     private void CompactIfWorthIt()
@@ -266,8 +254,8 @@ internal sealed class KeywordIndex : IDisposable
         }
     }
 
-    private readonly struct TermIdSink(KeywordTerms terms, List<int> ids) : IKeywordSink
+    private readonly struct ChunkTermSink(KeywordTerms terms, ChunkTerms chunk) : IKeywordSink
     {
-        public void Token(scoped ReadOnlySpan<char> token) => ids.Add(terms.GetOrAdd(token));
+        public void Token(scoped ReadOnlySpan<char> token) => chunk.Add(terms.GetOrAdd(token));
     }
 }
