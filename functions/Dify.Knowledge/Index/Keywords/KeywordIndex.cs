@@ -14,6 +14,7 @@ internal sealed class KeywordIndex : IDisposable
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const int BulkBatch = 1024;
+    private const int TrimAfter = 8 * BulkBatch;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly KeywordChunks _chunks = new();
@@ -60,22 +61,25 @@ internal sealed class KeywordIndex : IDisposable
 
     /// <summary>
     /// Indexes many chunks (the load from SQLite): the lock is taken once per batch of chunks, so searches go on between
-    /// batches, and posting lists are trimmed to size at the end.
+    /// batches; after a large load the posting lists are trimmed to size.
     /// </summary>
     public void AddRange(IEnumerable<(long Id, string Text)> chunks)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         if (chunks.TryGetNonEnumeratedCount(out var known)) Write(() => _chunks.Reserve(known));
         var batch = new List<(long Id, string Text)>(BulkBatch);
+        var added = 0;
         foreach (var chunk in chunks)
         {
             batch.Add(chunk);
+            added++;
             if (batch.Count == BulkBatch) AddBatch(batch);
         }
         AddBatch(batch);
         Write(() =>
         {
-            _terms.Trim();
+            // Trimming touches every term, worth it only after a load, not after a document's few chunks.
+            if (added >= TrimAfter) _terms.Trim();
             CompactIfWorthIt();
         });
     }
@@ -119,18 +123,19 @@ internal sealed class KeywordIndex : IDisposable
         var tokens = queryTerms.SelectMany(t => KeywordTokenizer.Tokens(t)).Distinct(StringComparer.Ordinal).ToList();
         if (tokens.Count == 0) return [];
         var scratch = _scratch.TryTake(out var reused) ? reused : new KeywordScratch();
+        int candidates;
+        _lock.EnterReadLock();
         try
         {
-            int candidates;
-            _lock.EnterReadLock();
-            try
-            {
-                candidates = Score(tokens, scratch);
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
+            candidates = Score(tokens, scratch);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+        // Scoring left the per-ordinal arrays zeroed again (a scratch that threw midway is dropped, not reused).
+        try
+        {
             return KeywordTopHits.Select(scratch.Candidates.AsSpan(0, candidates), allowed, n);
         }
         finally
@@ -171,7 +176,7 @@ internal sealed class KeywordIndex : IDisposable
                 if (matched[ordinal]++ == 0) touched[reached++] = ordinal;
             }
         }
-        var candidates = scratch.Candidates;
+        var candidates = scratch.CandidatesFor(reached);
         for (var i = 0; i < reached; i++)
         {
             var ordinal = touched[i];
