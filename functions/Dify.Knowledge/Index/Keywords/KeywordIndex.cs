@@ -7,7 +7,8 @@ namespace Dify.Knowledge.Index.Keywords;
 /// FTS5's <c>bm25()</c> with <c>unicode61 remove_diacritics 2</c> for an OR query (see <see cref="KeywordTokenizer"/>
 /// for the two tokenizer differences). Many readers search at once; one writer adds or removes at a time.
 /// Removed chunks are skipped by searches at once and dropped from the postings when they exceed
-/// <c>compactionFraction</c> of them. The chunk text is not kept.
+/// <c>compactionFraction</c> of them. Document frequencies stay exact without keeping each chunk's term list: while
+/// removed chunks await compaction, a search counts a query term's live postings itself. The chunk text is not kept.
 /// </summary>
 internal sealed class KeywordIndex : IDisposable
 {
