@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 
 namespace Dify.Knowledge.Index.Keywords;
 
@@ -8,18 +7,20 @@ namespace Dify.Knowledge.Index.Keywords;
 /// FTS5's <c>bm25()</c> with <c>unicode61 remove_diacritics 2</c> for an OR query (see <see cref="KeywordTokenizer"/>
 /// for the two tokenizer differences). Many readers search at once; one writer adds or removes at a time.
 /// Removed chunks are skipped by searches at once and dropped from the postings when they exceed
-/// <c>compactionFraction</c> of them. The chunk text is not kept.
+/// <c>compactionFraction</c> of them. Document frequencies stay exact without keeping each chunk's term list: while
+/// removed chunks await compaction, a search counts a query term's live postings itself. The chunk text is not kept.
 /// </summary>
 internal sealed class KeywordIndex : IDisposable
 {
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const int BulkBatch = 1024;
+    private const int TrimAfter = 8 * BulkBatch;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly KeywordChunks _chunks = new();
     private readonly KeywordTerms _terms = new();
-    private readonly List<int> _termIds = []; // the writer's scratch
+    private readonly ChunkTerms _chunkTerms = new(); // the writer's scratch
     private readonly ConcurrentBag<KeywordScratch> _scratch = [];
     private readonly double _compactionFraction;
     private readonly long _compactionMinimum;
@@ -61,22 +62,25 @@ internal sealed class KeywordIndex : IDisposable
 
     /// <summary>
     /// Indexes many chunks (the load from SQLite): the lock is taken once per batch of chunks, so searches go on between
-    /// batches, and posting lists are trimmed to size at the end.
+    /// batches; after a large load the posting lists are trimmed to size.
     /// </summary>
     public void AddRange(IEnumerable<(long Id, string Text)> chunks)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         if (chunks.TryGetNonEnumeratedCount(out var known)) Write(() => _chunks.Reserve(known));
         var batch = new List<(long Id, string Text)>(BulkBatch);
+        var added = 0;
         foreach (var chunk in chunks)
         {
             batch.Add(chunk);
+            added++;
             if (batch.Count == BulkBatch) AddBatch(batch);
         }
         AddBatch(batch);
         Write(() =>
         {
-            _terms.Trim();
+            // Trimming touches every term, worth it only after a load, not after a document's few chunks.
+            if (added >= TrimAfter) _terms.Trim();
             CompactIfWorthIt();
         });
     }
@@ -120,18 +124,19 @@ internal sealed class KeywordIndex : IDisposable
         var tokens = queryTerms.SelectMany(t => KeywordTokenizer.Tokens(t)).Distinct(StringComparer.Ordinal).ToList();
         if (tokens.Count == 0) return [];
         var scratch = _scratch.TryTake(out var reused) ? reused : new KeywordScratch();
+        int candidates;
+        _lock.EnterReadLock();
         try
         {
-            int candidates;
-            _lock.EnterReadLock();
-            try
-            {
-                candidates = Score(tokens, scratch);
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
+            candidates = Score(tokens, scratch);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+        // Scoring left the per-ordinal arrays zeroed again (a scratch that threw midway is dropped, not reused).
+        try
+        {
             return KeywordTopHits.Select(scratch.Candidates.AsSpan(0, candidates), allowed, n);
         }
         finally
@@ -172,7 +177,7 @@ internal sealed class KeywordIndex : IDisposable
                 if (matched[ordinal]++ == 0) touched[reached++] = ordinal;
             }
         }
-        var candidates = scratch.Candidates;
+        var candidates = scratch.CandidatesFor(reached);
         for (var i = 0; i < reached; i++)
         {
             var ordinal = touched[i];
@@ -206,25 +211,14 @@ internal sealed class KeywordIndex : IDisposable
         batch.Clear();
     }
 
-    /// <summary>Tokenizes into term ids, then appends one posting per distinct term. Caller holds the write lock.</summary>
+    /// <summary>Tokenizes into distinct term ids with their counts, then appends one posting per term. Caller holds the write lock.</summary>
     private void Insert(long id, ReadOnlySpan<char> text)
     {
-        _termIds.Clear();
-        var sink = new TermIdSink(_terms, _termIds);
+        _chunkTerms.Start(_terms.Count);
+        var sink = new ChunkTermSink(_terms, _chunkTerms);
         var length = KeywordTokenizer.Tokenize(text, ref sink);
-        var ids = CollectionsMarshal.AsSpan(_termIds);
-        ids.Sort();
-        var distinct = 0;
-        for (var i = 0; i < ids.Length; i++)
-            if (i == 0 || ids[i] != ids[i - 1]) distinct++;
-        var ordinal = _chunks.Append(id, length, distinct);
-        for (var start = 0; start < ids.Length;)
-        {
-            var end = start + 1;
-            while (end < ids.Length && ids[end] == ids[start]) end++;
-            _terms.Postings(ids[start]).Append(ordinal, end - start);
-            start = end;
-        }
+        var ordinal = _chunks.Append(id, length, _chunkTerms.Count);
+        for (var i = 0; i < _chunkTerms.Count; i++) _terms.Postings(_chunkTerms.Term(i)).Append(ordinal, _chunkTerms.Frequency(i));
     }
 
     private void CompactIfWorthIt()
@@ -266,8 +260,8 @@ internal sealed class KeywordIndex : IDisposable
         }
     }
 
-    private readonly struct TermIdSink(KeywordTerms terms, List<int> ids) : IKeywordSink
+    private readonly struct ChunkTermSink(KeywordTerms terms, ChunkTerms chunk) : IKeywordSink
     {
-        public void Token(scoped ReadOnlySpan<char> token) => ids.Add(terms.GetOrAdd(token));
+        public void Token(scoped ReadOnlySpan<char> token) => chunk.Add(terms.GetOrAdd(token));
     }
 }

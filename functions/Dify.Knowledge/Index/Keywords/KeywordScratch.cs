@@ -14,7 +14,15 @@ internal sealed class KeywordScratch
     /// <summary>Ordinals with a non-zero score, in the order first reached.</summary>
     public int[] Touched { get; private set; } = [];
 
+    /// <summary>The hits of the last search, built from the touched ordinals.</summary>
     public KeywordHit[] Candidates { get; private set; } = [];
+
+    /// <summary><see cref="Candidates"/> with room for <paramref name="count"/> hits (sized by matches, not by chunks).</summary>
+    public KeywordHit[] CandidatesFor(int count)
+    {
+        if (Candidates.Length < count) Candidates = new KeywordHit[Math.Max(count, Candidates.Length * 2)];
+        return Candidates;
+    }
 
     public void EnsureCapacity(int slots)
     {
@@ -23,6 +31,5 @@ internal sealed class KeywordScratch
         Scores = new double[size];
         Matched = new int[size];
         Touched = new int[size];
-        Candidates = new KeywordHit[size];
     }
 }

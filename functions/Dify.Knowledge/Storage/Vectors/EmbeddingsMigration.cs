@@ -51,9 +51,21 @@ internal static class EmbeddingsMigration
             CREATE TEMP TABLE IF NOT EXISTS vector_migration(old INTEGER PRIMARY KEY, model TEXT NOT NULL, ordinal INTEGER NOT NULL);
             DELETE FROM temp.vector_migration;
             """, ct).ConfigureAwait(false);
+        var models = await ModelsAsync(connection, ct).ConfigureAwait(false);
+        if (models.Count == 0)
+        {
+            // Empty (a schema that still creates the table re-made it after a migration): chunks already hold ordinals.
+            await ExecuteAsync(connection, "DROP TABLE embeddings; DROP TABLE temp.vector_migration;", ct).ConfigureAwait(false);
+            return EmbeddingsMigrationResult.Nothing;
+        }
+        var committedInFiles = await CommittedInFilesAsync(connection, ct).ConfigureAwait(false);
+        if (committedInFiles > 0)
+            throw new InvalidOperationException(
+                $"The knowledge file has both an embeddings table and {committedInFiles} vectors committed to vector files: chunks.embedding_id "
+                + "could mean either, so the embeddings table is left as it is. Migrate before anything writes vectors to the files.");
         var hasFormat = await HasColumnAsync(connection, "embeddings", "format", ct).ConfigureAwait(false);
         long vectors = 0, deduplicated = 0;
-        foreach (var model in await ModelsAsync(connection, ct).ConfigureAwait(false))
+        foreach (var model in models)
         {
             var dimensions = await FirstDimensionsAsync(connection, model, hasFormat, ct).ConfigureAwait(false);
             var set = await store.GetAsync(connection, model, dimensions, ct).ConfigureAwait(false);
@@ -163,6 +175,14 @@ internal static class EmbeddingsMigration
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false)) models.Add(reader.GetString(0));
         return models;
+    }
+
+    private static async Task<long> CommittedInFilesAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        if (!await HasTableAsync(connection, "vector_files", ct).ConfigureAwait(false)) return 0;
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(count), 0) FROM vector_files";
+        return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     private static async Task<long> CountLinkedChunksAsync(SqliteConnection connection, CancellationToken ct)

@@ -72,6 +72,10 @@ internal sealed partial class VectorSet : IDisposable
                 throw new ArgumentException($"Item {i} of the batch for model '{ModelKey}' has a {hash?.Length ?? 0}-byte hash; a SHA-256 of {VectorFileHeader.HashBytes} bytes is required.", nameof(batch));
             if (vector is null || vector.Length != Dimensions)
                 throw new ArgumentException($"Item {i} of the batch for model '{ModelKey}' has {vector?.Length ?? 0} dimensions; '{Path}' holds {Dimensions}-dimensional vectors.", nameof(batch));
+            // float16 turns NaN into NaN and anything past ±65504 into infinity: refuse both rather than store them.
+            var magnitude = TensorPrimitives.MaxMagnitude(vector);
+            if (float.IsNaN(magnitude) || Math.Abs(magnitude) > (float)Half.MaxValue)
+                throw new ArgumentException($"Item {i} of the batch for model '{ModelKey}' has a component of {magnitude}; stored vectors must be finite and within ±{(float)Half.MaxValue} (float16).", nameof(batch));
         }
         var ordinals = new long[batch.Count];
         if (batch.Count == 0) return ordinals;

@@ -16,7 +16,6 @@ internal sealed class VectorStore : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, VectorSet> _sets = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
-    private bool _schemaReady;
     private bool _disposed;
 
     public VectorStore(string knowledgePath, ILogger<VectorStore>? logger = null)
@@ -45,12 +44,16 @@ internal sealed class VectorStore : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_schemaReady)
+            // Read first: a write statement per call would open a write transaction on every batch. The table is
+            // checked every time, not once: a transaction that created it may have rolled back since.
+            var row = await VectorFileRows.TableExistsAsync(connection, cancellationToken).ConfigureAwait(false)
+                ? await VectorFileRows.FindAsync(connection, modelKey, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (row is null)
             {
                 await VectorFileRows.EnsureTableAsync(connection, cancellationToken).ConfigureAwait(false);
-                _schemaReady = true;
+                row = await VectorFileRows.GetOrAddAsync(connection, modelKey, VectorFileName.For(modelKey), dimensions, cancellationToken).ConfigureAwait(false);
             }
-            var row = await VectorFileRows.GetOrAddAsync(connection, modelKey, VectorFileName.For(modelKey), dimensions, cancellationToken).ConfigureAwait(false);
             if (row.Dimensions != dimensions)
                 throw new InvalidOperationException(
                     $"Embedding model '{modelKey}' already has {row.Dimensions}-dimensional vectors in this knowledge file; got {dimensions}-dimensional ones. "

@@ -22,7 +22,7 @@ internal sealed class VectorFileHarness : IAsyncDisposable
         _ownsFolder = ownsFolder;
         Database = database;
         _lease = lease;
-        Store = new VectorStore(database.Path);
+        Store = database.Vectors;
     }
 
     public TempDirectory Folder { get; }
@@ -45,20 +45,11 @@ internal sealed class VectorFileHarness : IAsyncDisposable
     public async Task<long[]> CommitAsync(VectorSet set, IReadOnlyList<(byte[] Hash, float[] Vector)> batch)
     {
         long[] ordinals = [];
-        try
+        await Connection.InVectorTransactionAsync(set, () =>
         {
-            await Connection.InTransactionAsync(async () =>
-            {
-                ordinals = set.Append(batch);
-                await set.StageCommitAsync(Connection, CancellationToken.None);
-            }, CancellationToken.None);
-        }
-        catch
-        {
-            set.RolledBack();
-            throw;
-        }
-        set.Committed();
+            ordinals = set.Append(batch);
+            return Task.CompletedTask;
+        }, CancellationToken.None);
         return ordinals;
     }
 

@@ -135,15 +135,13 @@ public sealed class VectorSetTests
         var set = await h.SetAsync();
         await h.CommitAsync(set, VectorData.Batch(0, 3));
         var doomed = VectorData.Batch(10, 2);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Connection.InTransactionAsync(async () =>
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Connection.InVectorTransactionAsync(set, () =>
         {
             Assert.Equal([3L, 4L], set.Append(doomed));
             Assert.True(set.TryFind(doomed[1].Hash, out var pending)); // pending records dedupe within the transaction
             Assert.Equal(4, pending);
-            await set.StageCommitAsync(h.Connection, CancellationToken.None);
             throw new InvalidOperationException("the chunk update failed");
         }, CancellationToken.None));
-        set.RolledBack();
 
         Assert.Equal(3, set.Count);
         Assert.Equal(3, await h.CommittedInSqliteAsync());
@@ -253,6 +251,12 @@ public sealed class VectorSetTests
             Assert.Contains("768", wrong.Message);
             Assert.Contains("384", wrong.Message);
             Assert.Throws<ArgumentException>(() => set.Append([(new byte[16], new float[384])]));
+            var huge = new float[384];
+            huge[7] = 70_000f;
+            Assert.Contains("70000", Assert.Throws<ArgumentException>(() => set.Append([(VectorData.Hash("x"), huge)])).Message);
+            huge[7] = float.NaN;
+            Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => set.Append([(VectorData.Hash("x"), huge)])).Message);
+            Assert.Equal(0, set.Count);
             await h.CommitAsync(set, VectorData.Batch(0, 1));
         }
         await using (var h = await VectorFileHarness.OpenAsync(folder))
@@ -309,5 +313,21 @@ public sealed class VectorSetTests
         await h.CommitAsync(set, VectorData.Batch(0, 2));
         Assert.Same(set, await h.Store.FindAsync(read.Connection, VectorFileHarness.Model, CancellationToken.None));
         Assert.Null(await h.Store.FindAsync(read.Connection, "other/model", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Bulk_reads_spanning_several_read_blocks_return_every_row_in_the_callers_order()
+    {
+        await using var h = await VectorFileHarness.OpenAsync();
+        var set = await h.SetAsync();
+        var batch = VectorData.Batch(0, 3000); // 2.4 MB of records: more than two 1 MiB read blocks
+        await h.CommitAsync(set, batch);
+        var wanted = Enumerable.Range(0, 3000).Where(i => i % 5 != 3).Select(i => (long)i).Reverse().Concat([0L, 2999L, 1500L]).ToArray();
+        var rows = new float[wanted.Length * VectorFileHarness.Dimensions];
+        set.ReadMany(wanted, rows);
+        for (var i = 0; i < wanted.Length; i++)
+            VectorData.AssertClose(batch[(int)wanted[i]].Vector, rows.AsSpan(i * VectorFileHarness.Dimensions, VectorFileHarness.Dimensions));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.ReadMany([1L, 3000L], new float[2 * VectorFileHarness.Dimensions]));
+        Assert.Throws<ArgumentException>(() => set.ReadMany([1L, 2L], new float[VectorFileHarness.Dimensions]));
     }
 }
