@@ -43,10 +43,10 @@ internal static class ChunkRows
             _nextId = nextId;
             _insert = connection.CreateCommand();
             _insert.CommandText = """
-                INSERT INTO chunks(id, dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed)
-                VALUES($id, $dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed);
+                INSERT INTO chunks(id, dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed, embedding_id)
+                VALUES($id, $dataset, $doc, $segment, $position, $child, $parent, $kind, $content, $hash, $indexed, $embedding);
                 """;
-            foreach (var name in new[] { "$id", "$dataset", "$doc", "$segment", "$position", "$child", "$parent", "$kind", "$content", "$hash", "$indexed" })
+            foreach (var name in new[] { "$id", "$dataset", "$doc", "$segment", "$position", "$child", "$parent", "$kind", "$content", "$hash", "$indexed", "$embedding" })
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             _insert.Parameters["$dataset"].Value = datasetId;
             _insert.Parameters["$doc"].Value = documentId;
@@ -62,22 +62,24 @@ internal static class ChunkRows
             return new Writer(connection, datasetId, documentId, last + 1);
         }
 
-        public async Task AddAsync(ChunkDraft draft, CancellationToken ct)
+        /// <param name="indexed">Stores the rows already indexed, with their hashes and vector ordinals (single pass); null: pending.</param>
+        public async Task AddAsync(ChunkDraft draft, CancellationToken ct, IndexedBatch? indexed = null)
         {
             var segmentId = $"{_documentId}:{draft.Position}";
             if (!draft.IsParent)
             {
-                await InsertAsync(segmentId, draft.Position, 0, null, KindSegment, draft.Content, indexed: false, ct).ConfigureAwait(false);
+                await InsertAsync(segmentId, draft.Position, 0, null, KindSegment, draft.Content, indexed is not null, indexed, ct).ConfigureAwait(false);
                 return;
             }
-            var parent = await InsertAsync(segmentId, draft.Position, 0, null, KindParent, draft.Content, indexed: true, ct).ConfigureAwait(false);
+            var parent = await InsertAsync(segmentId, draft.Position, 0, null, KindParent, draft.Content, true, indexed, ct).ConfigureAwait(false);
             for (var i = 0; i < draft.Children.Count; i++)
-                await InsertAsync($"{segmentId}:{i + 1}", draft.Position, i + 1, parent, KindChild, draft.Children[i], indexed: false, ct).ConfigureAwait(false);
+                await InsertAsync($"{segmentId}:{i + 1}", draft.Position, i + 1, parent, KindChild, draft.Children[i], indexed is not null, indexed, ct).ConfigureAwait(false);
         }
 
-        private async Task<long> InsertAsync(string segmentId, int position, int child, long? parent, int kind, string content, bool indexed, CancellationToken ct)
+        private async Task<long> InsertAsync(string segmentId, int position, int child, long? parent, int kind, string content, bool indexed, IndexedBatch? batch, CancellationToken ct)
         {
             var id = _nextId++;
+            var (hash, ordinal) = batch?.Next(id, parent ?? 0) ?? (Hash(content), null);
             var p = _insert.Parameters;
             p["$id"].Value = id;
             p["$segment"].Value = segmentId;
@@ -86,8 +88,9 @@ internal static class ChunkRows
             p["$parent"].Value = (object?)parent ?? DBNull.Value;
             p["$kind"].Value = kind;
             p["$content"].Value = content;
-            p["$hash"].Value = Hash(content);
+            p["$hash"].Value = hash;
             p["$indexed"].Value = indexed ? 1 : 0;
+            p["$embedding"].Value = (object?)ordinal ?? DBNull.Value;
             await _insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return id;
         }

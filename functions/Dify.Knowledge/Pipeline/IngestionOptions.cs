@@ -11,6 +11,18 @@ public sealed class IngestionOptions
     /// <summary>Chunks embedded and committed per indexing transaction (progress is saved per batch). Default 1024.</summary>
     public int IndexBatchSize { get; set; } = 1024;
 
+    /// <summary>
+    /// Embed each batch of segments while splitting and store it already indexed (one pass over the chunk rows) instead
+    /// of splitting the whole document first and then embedding the stored segments. Null (default): single pass for
+    /// datasets embedded in process (<see cref="Embedding.HashingEmbeddingModel"/>) and economy datasets, where
+    /// embedding costs nothing and ingestion speed is what counts; two passes for a model server, so the document shows
+    /// Dify's indexing progress (completed_segments of total_segments) while a paid provider embeds it.
+    /// </summary>
+    public bool? EmbedWhileSplitting { get; set; }
+
+    internal bool EmbedsWhileSplitting(Datasets.DatasetRecord dataset) =>
+        EmbedWhileSplitting ?? (!dataset.HasVectors || dataset.EmbeddingProvider == Embedding.HashingEmbeddingModel.ProviderName);
+
     /// <summary>Segments written per splitting transaction. Default 2000.</summary>
     public int SplitBatchSize { get; set; } = 2000;
 

@@ -44,8 +44,9 @@ public sealed class KnowledgeIngestor
         _options = options ?? new IngestionOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Documents = new DocumentStore(database);
-        _readSteps = [new ParseStep(_options), new CleanStep(), new SplitStep(database, _options)];
         _indexStep = new IndexStep(database, index, embeddings, _options, _logger);
+        var vectors = new ChunkVectors(database, new EmbeddingBatcher(embeddings, _options, _logger));
+        _readSteps = [new ParseStep(_options), new CleanStep(), new SplitStep(database, index, vectors, _options)];
         Attributes = new KnowledgeAttributes(database);
         _writer = indexWriter is null ? null : new IndexWriterSync(database, Documents, indexWriter, _logger);
         Segments = new SegmentStore(database, index, _indexStep, Documents, _options, GateAsync, PublishAsync);

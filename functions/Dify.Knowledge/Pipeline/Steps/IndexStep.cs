@@ -1,6 +1,5 @@
 using Dify.Knowledge.Index;
 using Dify.Knowledge.Storage;
-using Dify.Knowledge.Storage.Vectors;
 using Dify.Models.Embeddings;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +15,7 @@ namespace Dify.Knowledge.Pipeline.Steps;
 /// </summary>
 internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions options, ILogger logger) : IIngestionStep
 {
-    private readonly EmbeddingBatcher _batcher = new(embeddings, options, logger);
+    private readonly ChunkVectors _vectors = new(database, new EmbeddingBatcher(embeddings, options, logger));
 
     public DocumentStatus Status => DocumentStatus.Indexing;
     public string? CompletedColumn => null;
@@ -50,37 +49,10 @@ internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex
     {
         var dataset = context.Dataset;
         List<PendingChunk> pending;
-        VectorSet? set = null;
-        var vectors = new Dictionary<byte[], float[]>(ContentHashComparer.Instance);
         await using (var read = await database.ReadAsync(ct).ConfigureAwait(false))
-        {
             pending = await ChunkRows.PendingAsync(read.Connection, dataset.Id, context.DocumentId, after, options.IndexBatchSize, ct).ConfigureAwait(false);
-            if (pending.Count == 0 || !dataset.HasVectors) return (pending, vectors);
-            set = await database.Vectors.FindAsync(read.Connection, dataset.EmbeddingKey, ct).ConfigureAwait(false);
-        }
-        var missing = new List<PendingChunk>();
-        foreach (var p in pending)
-        {
-            if (vectors.ContainsKey(p.Hash)) continue;
-            if (known.TryGetValue(p.Hash, out var previous)) vectors[p.Hash] = previous;
-            else if (set is not null && set.TryFind(p.Hash, out var ordinal))
-            {
-                var stored = new float[set.Dimensions];
-                set.Read(ordinal, stored);
-                vectors[p.Hash] = stored;
-            }
-            else
-            {
-                vectors[p.Hash] = [];
-                missing.Add(p);
-            }
-        }
-        if (missing.Count > 0)
-        {
-            var embedded = await _batcher.EmbedAsync(dataset.EmbeddingProvider, dataset.EmbeddingModel, missing.Select(p => p.Content).ToList(), ct).ConfigureAwait(false);
-            for (var i = 0; i < missing.Count; i++) vectors[missing[i].Hash] = embedded[i];
-        }
-        return (pending, vectors);
+        if (pending.Count == 0 || !dataset.HasVectors) return (pending, new Dictionary<byte[], float[]>(ContentHashComparer.Instance));
+        return (pending, await _vectors.ResolveAsync(dataset, pending.Select(p => (p.Hash, p.Content)), known, ct).ConfigureAwait(false));
     }
 
     private async Task WriteAsync(IngestionContext context, List<PendingChunk> pending, Dictionary<byte[], float[]> vectors)
@@ -88,21 +60,7 @@ internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex
         var dataset = context.Dataset;
         var ct = CancellationToken.None; // see the class summary: paid-for vectors are kept
         await using var write = await database.WriteAsync(ct).ConfigureAwait(false);
-        var ordinals = new Dictionary<byte[], long>(ContentHashComparer.Instance);
-        VectorSet? set = null;
-        if (dataset.HasVectors && vectors.Values.FirstOrDefault(v => v.Length > 0) is { } sample)
-        {
-            set = await database.Vectors.GetAsync(write.Connection, dataset.EmbeddingKey, sample.Length, ct).ConfigureAwait(false);
-            // The file decides: content stored meanwhile (another document, the previous batch) is not appended again.
-            var fresh = new List<(byte[] Hash, float[] Vector)>();
-            foreach (var (hash, vector) in vectors)
-            {
-                if (set.TryFind(hash, out var ordinal)) ordinals[hash] = ordinal;
-                else fresh.Add((hash, vector));
-            }
-            var appended = set.Append(fresh);
-            for (var i = 0; i < fresh.Count; i++) ordinals[fresh[i].Hash] = appended[i];
-        }
+        var (set, ordinals) = await _vectors.StoreAsync(write.Connection, dataset, vectors, ct).ConfigureAwait(false);
         try
         {
             await write.Connection.InTransactionAsync(async () =>
