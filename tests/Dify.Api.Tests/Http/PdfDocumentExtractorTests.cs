@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Dify.Testing.Documents;
 
 namespace Dify.Api.Tests.Http;
 
@@ -14,7 +15,7 @@ public sealed class PdfDocumentExtractorTests
     {
         await using var api = await ApiHost.StartAsync(new Dictionary<string, string?> { ["Knowledge:Ingestion:AcceptPdfSharpAgplLicense"] = "true" });
         var (_, key) = await api.ImportAsync("doc_extract.yml");
-        var pdf = TwoPagePdf(["Torque for M8 bolts is 25 Nm.", "Check it monthly."], ["Second page starts here."]);
+        var pdf = TextPdf.Build(["Torque for M8 bolts is 25 Nm.", "Check it monthly."], ["Second page starts here."]);
         var fileId = await UploadPdfAsync(api, key, "manual.pdf", pdf);
 
         var data = await RunAsync(api, key, fileId, 200);
@@ -37,7 +38,7 @@ public sealed class PdfDocumentExtractorTests
     {
         await using var api = await ApiHost.StartAsync();
         var (_, key) = await api.ImportAsync("doc_extract.yml");
-        var fileId = await UploadPdfAsync(api, key, "manual.pdf", TwoPagePdf(["Not read."], ["Not read either."]));
+        var fileId = await UploadPdfAsync(api, key, "manual.pdf", TextPdf.Build(["Not read."], ["Not read either."]));
 
         var data = await RunAsync(api, key, fileId, 200);
         Assert.Equal("failed", data["status"]!.GetValue<string>());
@@ -64,39 +65,5 @@ public sealed class PdfDocumentExtractorTests
             ["user"] = "alice",
         }, status);
         return result["data"]!;
-    }
-
-    /// <summary>A two-page PDF in Helvetica (a standard font: no font file), one text line per Tj, written with its cross-reference table.</summary>
-    private static byte[] TwoPagePdf(string[] first, string[] second)
-    {
-        static string Content(string[] lines) =>
-            "BT /F1 12 Tf 72 720 Td 16 TL " + string.Concat(lines.Select((l, i) => (i == 0 ? "" : "T* ") + "(" + l + ") Tj ")) + "ET";
-        (string Dictionary, string? Stream)[] objects =
-        [
-            ("<< /Type /Catalog /Pages 2 0 R >>", null),
-            ("<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>", null),
-            ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 7 0 R >> >> /Contents 4 0 R >>", null),
-            ("", Content(first)),
-            ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 7 0 R >> >> /Contents 6 0 R >>", null),
-            ("", Content(second)),
-            ("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", null),
-        ];
-        using var output = new MemoryStream();
-        void Write(string text) => output.Write(Encoding.Latin1.GetBytes(text));
-        Write("%PDF-1.4\n");
-        var offsets = new List<long>();
-        for (var i = 0; i < objects.Length; i++)
-        {
-            offsets.Add(output.Position);
-            var (dictionary, stream) = objects[i];
-            Write(stream is null
-                ? $"{i + 1} 0 obj\n{dictionary}\nendobj\n"
-                : $"{i + 1} 0 obj\n<< /Length {Encoding.Latin1.GetByteCount(stream)} >>\nstream\n{stream}\nendstream\nendobj\n");
-        }
-        var xref = output.Position;
-        Write($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (var offset in offsets) Write($"{offset:D10} 00000 n \n");
-        Write($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return output.ToArray();
     }
 }
