@@ -31,7 +31,8 @@ internal static class DatasetAccess
     {
         var dataset = await backend.GetDatasetAsync(datasetId, ct) ?? throw DatasetErrors.DatasetNotFound();
         var attributes = await backend.GetAttributesAsync(datasetId, null, ct) ?? [];
-        // Datasets saved before the settings kept reranking have it only in the retrieval_model the client sent.
+        // Datasets saved before the settings kept reranking have it only in the retrieval_model the client last sent;
+        // for the others that model is already part of the settings, and applying it again changes nothing.
         if (dataset.Retrieval is { Reranking: null } && attributes["retrieval_model"] is JsonObject sent)
             dataset = dataset with { Retrieval = RetrievalModels.Settings(sent, dataset.RetrievalSettings) };
         return (dataset, attributes);

@@ -43,7 +43,7 @@ public static class RetrievalJson
         return json;
     }
 
-    /// <summary>Reads what <see cref="Write"/> wrote, and JSON written before reranking was kept (then <see cref="DatasetRetrievalSettings.Reranking"/> is null).</summary>
+    /// <summary>Reads what <see cref="Write"/> wrote, and JSON written before reranking was kept (then, as for reranking off, <see cref="DatasetRetrievalSettings.Reranking"/> is null).</summary>
     public static DatasetRetrievalSettings Read(string text)
     {
         try
@@ -79,6 +79,9 @@ public static class RetrievalJson
             reranking = new DatasetReranking(json["reranking_enable"] is JsonValue r && r.GetValue<bool>(), String(json["reranking_mode"]),
                 String(json["reranking_model"]?["reranking_provider_name"]) ?? "", String(json["reranking_model"]?["reranking_model_name"]) ?? "");
         }
+        // Defaults read back as null, so settings made without them compare equal after a round trip.
+        if (reranking == DatasetReranking.Off) reranking = null;
+        if (labels == new WeightLabels() || labels == new WeightLabels("customized")) labels = null;
         return new DatasetRetrievalSettings(method, topK, enabled ? stored ?? 0 : null, weights, reranking, enabled ? null : stored, labels);
     }
 
