@@ -14,7 +14,7 @@ internal static class KnowledgeScan
         for (var i = 0; i < count; i++)
         {
             for (var d = 0; d < dims; d++) vector[d] = (float)(random.NextDouble() * 2 - 1);
-            view.Add(i + 1, "doc", 0, vector);
+            view.Add(i + 1, "doc", 0, vector, -1);
         }
         view.SetDocument("doc", true, null);
         var allowed = view.AllowedDocuments(null);

@@ -127,8 +127,10 @@ public static class CloudServiceCollectionExtensions
             Timeout = Timeout.InfiniteTimeSpan, // the model client applies its own per-try timeout (Models:TimeoutSeconds)
         });
         services.AddSingleton<IModelProviders>(sp => new ModelProviders(sp.GetRequiredService<IOptions<ModelsOptions>>(), sp.GetService<ILoggerFactory>(), sp.GetRequiredService<HttpClient>()));
+        services.AddSingleton(sp => new Dify.Knowledge.Embedding.EmbeddingRouter(new Dify.Knowledge.Embedding.HashingEmbeddingModel(), sp.GetRequiredService<IModelProviders>().Embeddings));
         services.AddSingleton(sp => CreateSearchIndex(sp));
-        services.AddSingleton<IKnowledgeRetriever>(sp => sp.GetRequiredService<AzureSearchKnowledgeIndex>());
+        services.AddSingleton<SearchIndexSchema>();
+        services.AddSingleton<IKnowledgeRetriever, SchemaCheckedRetriever>();
         services.AddSingleton<IKnowledgeIndexWriter>(sp => sp.GetRequiredService<AzureSearchKnowledgeIndex>());
     }
 
@@ -147,20 +149,21 @@ public static class CloudServiceCollectionExtensions
             UseSemanticRanker = options.UseSemanticRanker,
         };
         search.ClientOptions = options.ClientOptions;
-        var embeddings = new Dify.Knowledge.Embedding.EmbeddingRouter(new Dify.Knowledge.Embedding.HashingEmbeddingModel(), sp.GetRequiredService<IModelProviders>().Embeddings);
-        return new AzureSearchKnowledgeIndex(search, sp.GetRequiredService<TableKnowledgeCatalog>(), embeddings, sp.GetService<ILogger<AzureSearchKnowledgeIndex>>());
+        return new AzureSearchKnowledgeIndex(search, sp.GetRequiredService<TableKnowledgeCatalog>(), sp.GetRequiredService<Dify.Knowledge.Embedding.EmbeddingRouter>(),
+            sp.GetService<ILogger<AzureSearchKnowledgeIndex>>());
     }
 
     /// <summary>
     /// The Dataset API over the Table catalog, the <c>documents</c> container and Azure AI Search
-    /// (<see cref="CloudDatasetBackend"/>); the routes that need stored segments, tags or metadata answer 501
-    /// (<see cref="UnsupportedCloudRoutes"/>).
+    /// (<see cref="CloudDatasetBackend"/>), segments and document status on the search index (<see cref="CloudSegmentBackend"/>);
+    /// the routes that need child-chunk edits, tags or metadata fields answer 501 (<see cref="UnsupportedCloudRoutes"/>).
     /// </summary>
     private static void AddDatasetApi(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IDatasetKeyStore, TableDatasetKeyStore>();
         services.AddSingleton(sp => new ModelReranker(sp.GetRequiredService<IModelProviders>().Rerank));
         services.AddSingleton<IDatasetBackend, CloudDatasetBackend>();
+        services.AddSingleton<IDatasetSegmentBackend, CloudSegmentBackend>();
         services.AddDifyDatasetApiCore(configuration);
     }
 

@@ -33,8 +33,11 @@ internal sealed class CloudHarness : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempDirectory _temp;
 
-    private CloudHarness(WebApplication app, TempDirectory temp, OpenAiCompatibleServer models, SearchServer search)
+    private readonly bool _ownsSearch;
+
+    private CloudHarness(WebApplication app, TempDirectory temp, OpenAiCompatibleServer models, SearchServer search, bool ownsSearch)
     {
+        _ownsSearch = ownsSearch;
         _app = app;
         _temp = temp;
         Models = models;
@@ -57,11 +60,13 @@ internal sealed class CloudHarness : IAsyncDisposable
     public ConcurrentQueue<string> RoundTripProblems { get; } = new();
     public int RoundTrips;
 
-    public static async Task<CloudHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    /// <param name="sharedSearch">An AI Search server another harness also uses (a second instance of the same app); the caller disposes it.</param>
+    public static async Task<CloudHarness> StartAsync(
+        AzuriteFixture azurite, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null, SearchServer? sharedSearch = null)
     {
         var temp = new TempDirectory("dify-cloud");
         var models = await OpenAiCompatibleServer.StartAsync();
-        var search = await SearchServer.StartAsync();
+        var search = sharedSearch ?? await SearchServer.StartAsync();
         var settings = new Dictionary<string, string?>(models.ModelsConfiguration("test-key"))
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
@@ -93,7 +98,7 @@ internal sealed class CloudHarness : IAsyncDisposable
         var app = builder.Build();
         app.Map("/{**path}", context => context.RequestServices.GetRequiredService<Http.DifyHttpPipeline>().InvokeAsync(context));
 
-        var harness = new CloudHarness(app, temp, models, search);
+        var harness = new CloudHarness(app, temp, models, search, ownsSearch: sharedSearch is null);
         var runtime = app.Services.GetRequiredService<EmbeddedDurableRuntime>();
         var orchestrator = app.Services.GetRequiredService<WorkflowOrchestrator>();
         var activity = app.Services.GetRequiredService<NodeActivity>();
@@ -121,7 +126,7 @@ internal sealed class CloudHarness : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Models.DisposeAsync();
-        await Search.DisposeAsync();
+        if (_ownsSearch) await Search.DisposeAsync();
         _temp.Dispose();
     }
 }

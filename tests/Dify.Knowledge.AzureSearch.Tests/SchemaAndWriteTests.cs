@@ -25,6 +25,14 @@ public sealed class SchemaAndWriteTests
         foreach (var name in new[] { "dataset_id", "document_id", "segment_id", "parent_id", "kind", "position", "metadata_pairs" })
             Assert.True(fields[name]["filterable"]!.GetValue<bool>(), name);
         Assert.Equal("Collection(Edm.String)", fields["metadata_pairs"]["type"]!.GetValue<string>());
+        // The stored segment's fields, which the Dataset API's segment routes read and edit in Azure.
+        Assert.Equal("Edm.String", fields["answer"]["type"]!.GetValue<string>());
+        Assert.Equal("Collection(Edm.String)", fields["keywords"]["type"]!.GetValue<string>());
+        foreach (var name in new[] { "enabled", "document_enabled" })
+        {
+            Assert.Equal("Edm.Boolean", fields[name]["type"]!.GetValue<string>());
+            Assert.True(fields[name]["filterable"]!.GetValue<bool>(), name);
+        }
 
         var algorithm = body["vectorSearch"]!["algorithms"]![0]!;
         Assert.Equal("hnsw", algorithm["kind"]!.GetValue<string>());

@@ -58,7 +58,7 @@ public sealed class SearchTests
         Assert.Equal("vector", vq["kind"]!.GetValue<string>());
         Assert.Equal("content_vector", vq["fields"]!.GetValue<string>());
         Assert.Equal(384, vq["vector"]!.AsArray().Count);
-        Assert.Equal("dataset_id eq 'a' and kind ne 'parent'", body["filter"]!.GetValue<string>());
+        Assert.Equal("dataset_id eq 'a' and kind ne 'parent' and enabled ne false and document_enabled ne false", body["filter"]!.GetValue<string>());
     }
 
     [Fact]

@@ -22,13 +22,15 @@ public static class DatasetApiExtensions
         services.AddSingleton<DocumentIndexingQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<DocumentIndexingQueue>());
         services.AddSingleton<IDatasetBackend, SqliteDatasetBackend>();
+        services.AddSingleton<IDatasetSegmentBackend, SqliteSegmentBackend>();
         return services.AddDifyDatasetApiCore(configuration);
     }
 
     /// <summary>
     /// The handlers' services over an <see cref="IDatasetBackend"/> and <see cref="IDatasetKeyStore"/> the caller registers
     /// (the Azure composition). Without a <see cref="DatasetApiBackend"/>, <see cref="MapDifyDatasetApi"/> maps the core
-    /// routes only: datasets, documents, indexing-status, retrieve and the console's dataset keys.
+    /// routes only: datasets, documents, indexing-status, retrieve and the console's dataset keys, plus segments and
+    /// document status where the caller registers an <see cref="IDatasetSegmentBackend"/>.
     /// </summary>
     public static IServiceCollection AddDifyDatasetApiCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -46,12 +48,15 @@ public static class DatasetApiExtensions
         DatasetEndpoints.Map(v1);
         DocumentEndpoints.Map(v1);
         RetrieveEndpoints.Map(v1);
-        // These routes read and edit the knowledge file's segments, tags and metadata directly.
-        var local = endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(DatasetApiBackend)) == true;
-        if (local)
+        var registered = endpoints.ServiceProvider.GetService<IServiceProviderIsService>();
+        if (registered?.IsService(typeof(IDatasetSegmentBackend)) == true)
         {
             DocumentStatusEndpoints.Map(v1);
             SegmentEndpoints.Map(v1);
+        }
+        // These routes read and edit the knowledge file's child chunks, tags and metadata directly.
+        if (registered?.IsService(typeof(DatasetApiBackend)) == true)
+        {
             ChildChunkEndpoints.Map(v1);
             MetadataEndpoints.Map(v1);
             EmbeddingModelEndpoints.Map(v1);

@@ -18,7 +18,7 @@ internal static class DocumentStatusEndpoints
 {
     public static void Map(RouteGroupBuilder v1) => v1.MapPatch("/datasets/{datasetId}/documents/status/{action}", UpdateAsync);
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, string action, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> UpdateAsync(HttpContext http, string datasetId, string action, IDatasetBackend backend, IDatasetSegmentBackend segments, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -39,7 +39,7 @@ internal static class DocumentStatusEndpoints
         var documents = new List<DocumentRecord>();
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            if (await backend.Ingestor.Documents.GetAsync(datasetId, id, ct) is not { } document) continue;
+            if (await backend.GetDocumentAsync(datasetId, id, ct) is not { } document) continue;
             if (document.Status is not (DocumentStatus.Completed or DocumentStatus.Error))
                 throw InvalidAction($"Document: {document.Name} is being indexed, please try again later");
             if (action is "disable" or "un_archive" && document.Status != DocumentStatus.Completed)
@@ -47,7 +47,7 @@ internal static class DocumentStatusEndpoints
             documents.Add(document);
         }
         foreach (var document in documents)
-            await backend.Ingestor.Edits.SetStatusAsync(datasetId, document.Id, change.Enabled, change.Archived, ct);
+            await segments.SetDocumentStatusAsync(document, change.Enabled, change.Archived, ct);
         return ApiJson.Result(new JsonObject { ["result"] = "success" });
     }
 

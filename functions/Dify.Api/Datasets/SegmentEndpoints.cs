@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dify.Api.Errors;
 using Dify.Api.Http;
+using Dify.Knowledge.Datasets;
 using Dify.Knowledge.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,14 +25,14 @@ internal static class SegmentEndpoints
         v1.MapDelete(Route + "/{segmentId}", DeleteAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, string documentId, DatasetApiBackend backend)
+    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, string documentId, IDatasetBackend backend, IDatasetSegmentBackend segments)
     {
         var ct = http.RequestAborted;
-        var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var (_, document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
         var (page, limit) = JsonArgs.Paging(http.Request);
         var keyword = RequestArgs.Query(http.Request, "keyword");
         var statuses = http.Request.Query["status"].Concat(http.Request.Query["status[]"]).Where(s => !string.IsNullOrEmpty(s)).ToHashSet();
-        var all = (await backend.Ingestor.Segments.ListAsync(datasetId, documentId, ct))
+        var all = (await segments.ListAsync(datasetId, documentId, ct))
             .Where(s => keyword is null || s.Content.Contains(keyword, StringComparison.OrdinalIgnoreCase))
             .Where(s => statuses.Count == 0 || statuses.Contains(s.Indexed ? "completed" : "indexing"))
             .ToList();
@@ -41,11 +42,12 @@ internal static class SegmentEndpoints
         return ApiJson.Result(json);
     }
 
-    private static async Task<IResult> AddAsync(HttpContext http, string datasetId, string documentId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> AddAsync(
+        HttpContext http, string datasetId, string documentId, IDatasetBackend backend, IDatasetSegmentBackend segments, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var (dataset, document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
         var contents = new List<SegmentDraft>();
         var qa = DocForm(attributes) == "qa_model";
         foreach (var item in JsonArgs.Array(body, "segments") ?? throw ApiErrors.InvalidParam("segments is required"))
@@ -60,19 +62,20 @@ internal static class SegmentEndpoints
         if (contents.Count == 0) throw ApiErrors.InvalidParam("segments is required");
         if (!document.Enabled) throw new ApiException(403, "forbidden", "Document is disabled.");
         if (document.Status != DocumentStatus.Completed) throw ApiErrors.NotFound("Document is not completed.");
-        var added = await Edit(() => backend.Ingestor.Segments.AddAsync(datasetId, documentId, contents, ct));
-        document = (await backend.Ingestor.Documents.GetAsync(datasetId, documentId, ct))!;
+        var added = await Edit(() => segments.AddAsync(dataset, document, contents, ct));
+        document = await backend.GetDocumentAsync(datasetId, documentId, ct) ?? document;
         var createdBy = attributes["created_by"]?.GetValue<string>();
         var data = new JsonArray();
         foreach (var s in added) data.Add(SegmentJson.Write(s, document, createdBy));
         return ApiJson.Result(new JsonObject { ["data"] = data, ["doc_form"] = DocForm(attributes) });
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string datasetId, string documentId, string segmentId, DatasetApiBackend backend)
+    private static async Task<IResult> GetAsync(
+        HttpContext http, string datasetId, string documentId, string segmentId, IDatasetBackend backend, IDatasetSegmentBackend segments)
     {
         var ct = http.RequestAborted;
-        var (document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
-        var segment = await backend.Ingestor.Segments.GetAsync(datasetId, documentId, segmentId, ct) ?? throw DatasetErrors.SegmentNotFound();
+        var (_, document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var segment = await segments.GetAsync(datasetId, documentId, segmentId, ct) ?? throw DatasetErrors.SegmentNotFound();
         return ApiJson.Result(new JsonObject
         {
             ["data"] = SegmentJson.Write(segment, document, attributes["created_by"]?.GetValue<string>()),
@@ -81,20 +84,20 @@ internal static class SegmentEndpoints
     }
 
     private static async Task<IResult> UpdateAsync(
-        HttpContext http, string datasetId, string documentId, string segmentId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+        HttpContext http, string datasetId, string documentId, string segmentId, IDatasetBackend backend, IDatasetSegmentBackend segments, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        var (_, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
+        var (dataset, document, attributes) = await DocumentAsync(backend, datasetId, documentId, ct);
         var segment = JsonArgs.Object(body, "segment") ?? throw ApiErrors.InvalidParam("segment is required");
         var content = JsonArgs.String(segment, "content");
         if (content is not null && string.IsNullOrWhiteSpace(content)) throw ApiErrors.InvalidParam("Content is empty");
         var enabled = JsonArgs.Bool(segment, "enabled");
         var edit = new SegmentEdit(content, enabled, JsonArgs.String(segment, "answer"), Keywords(segment, "segment.keywords"));
-        if (await backend.Ingestor.Segments.GetAsync(datasetId, documentId, segmentId, ct) is null) throw DatasetErrors.SegmentNotFound();
-        var updated = await Edit(() => backend.Ingestor.Segments.UpdateAsync(datasetId, documentId, segmentId, edit, ct))
+        if (await segments.GetAsync(datasetId, documentId, segmentId, ct) is null) throw DatasetErrors.SegmentNotFound();
+        var updated = await Edit(() => segments.UpdateAsync(dataset, document, segmentId, edit, ct))
                       ?? throw DatasetErrors.SegmentNotFound();
-        var document = (await backend.Ingestor.Documents.GetAsync(datasetId, documentId, ct))!;
+        document = await backend.GetDocumentAsync(datasetId, documentId, ct) ?? document;
         return ApiJson.Result(new JsonObject
         {
             ["data"] = SegmentJson.Write(updated, document, attributes["created_by"]?.GetValue<string>()),
@@ -102,17 +105,19 @@ internal static class SegmentEndpoints
         });
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string datasetId, string documentId, string segmentId, DatasetApiBackend backend)
+    private static async Task<IResult> DeleteAsync(
+        HttpContext http, string datasetId, string documentId, string segmentId, IDatasetBackend backend, IDatasetSegmentBackend segments)
     {
         var ct = http.RequestAborted;
-        _ = await DocumentAsync(backend, datasetId, documentId, ct);
-        return await backend.Ingestor.Segments.DeleteAsync(datasetId, documentId, segmentId, ct) ? Results.NoContent() : throw DatasetErrors.SegmentNotFound();
+        var (_, document, _) = await DocumentAsync(backend, datasetId, documentId, ct);
+        return await segments.DeleteAsync(document, segmentId, ct) ? Results.NoContent() : throw DatasetErrors.SegmentNotFound();
     }
 
-    private static async Task<(DocumentRecord, JsonObject)> DocumentAsync(DatasetApiBackend backend, string datasetId, string documentId, CancellationToken ct)
+    private static async Task<(DatasetRecord, DocumentRecord, JsonObject)> DocumentAsync(IDatasetBackend backend, string datasetId, string documentId, CancellationToken ct)
     {
-        _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        return await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
+        var (dataset, _) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
+        var (document, attributes) = await DatasetAccess.DocumentAsync(backend, datasetId, documentId, ct);
+        return (dataset, document, attributes);
     }
 
     /// <summary>Edits need a completed document (Dify answers 404 "Document is not completed.").</summary>

@@ -5,9 +5,9 @@ namespace Dify.Cloud.Http;
 
 /// <summary>
 /// Routes the cloud composition does not serve yet, answered with Dify's error envelope, 501 <c>not_supported</c>,
-/// naming the route, instead of a 404 or a half-working feature: the Dataset API routes that read or edit stored
-/// segments, child chunks, tags, metadata or document status. In Azure the search index holds the chunks and the Table
-/// catalog the datasets and documents; these features have no store there yet.
+/// naming the route, instead of a 404 or a half-working feature: the Dataset API routes that edit child chunks, tags or
+/// metadata fields. In Azure the search index holds the chunks and segments and the Table catalog the datasets and
+/// documents; these features have no store there yet.
 /// </summary>
 public sealed class UnsupportedCloudRoutes(RequestDelegate next)
 {
@@ -30,9 +30,7 @@ public sealed class UnsupportedCloudRoutes(RequestDelegate next)
             [_, "tags"] => "/v1/datasets/{dataset_id}/tags",
             [_, "metadata", ..] => "/v1/datasets/{dataset_id}/metadata",
             [_, "documents", "metadata"] => "/v1/datasets/{dataset_id}/documents/metadata",
-            [_, "documents", "status", _] => "/v1/datasets/{dataset_id}/documents/status/{action}",
             [_, "documents", _, "segments", _, "child_chunks", ..] => "/v1/datasets/{dataset_id}/documents/{document_id}/segments/{segment_id}/child_chunks",
-            [_, "documents", _, "segments", ..] => "/v1/datasets/{dataset_id}/documents/{document_id}/segments",
             _ => null,
         };
     }

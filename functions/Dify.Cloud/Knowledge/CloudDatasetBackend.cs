@@ -17,11 +17,12 @@ namespace Dify.Cloud.Knowledge;
 /// The Dataset API in Azure, with no state of its own so that any instance serves any request: datasets and document
 /// records in the Table catalog, their Dify attributes beside them, each document's source as the blob
 /// <c>documents/{dataset_id}/{document_id}{ext}</c> (whose trigger, <see cref="DocumentBlobTriggerHandler"/>, ingests it
-/// and updates the record), chunks in Azure AI Search. Tags, metadata and stored segments are not kept here.
+/// and updates the record), chunks in Azure AI Search, which also holds the stored segments (<see cref="CloudSegmentBackend"/>).
+/// Tags and metadata fields are not kept here.
 /// </summary>
 public sealed class CloudDatasetBackend(
     TableKnowledgeCatalog catalog, TableKnowledgeAttributes attributes, AzureStoreAccount account, AzureSearchKnowledgeIndex index, IndexedDocumentLedger ledger,
-    CloudResources resources, IOptions<CloudStorageOptions> storage, ModelReranker reranker, TimeProvider time, ILogger<CloudDatasetBackend> logger) : IDatasetBackend
+    SearchIndexSchema schema, CloudResources resources, IOptions<CloudStorageOptions> storage, ModelReranker reranker, TimeProvider time, ILogger<CloudDatasetBackend> logger) : IDatasetBackend
 {
     /// <summary>The document attribute naming its source blob (under the dataset's folder), which the trigger matches.</summary>
     public const string BlobNameAttribute = "blob_name";
@@ -96,13 +97,25 @@ public sealed class CloudDatasetBackend(
 
     public Task<IReadOnlyList<MetadataField>> MetadataFieldsAsync(string datasetId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<MetadataField>>([]);
 
-    public Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken) => index.SearchAsync(query, cancellationToken);
+    public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AzureSearchIndexException e)
+        {
+            throw new KnowledgeRetrievalException(e.Message, e);
+        }
+        return await index.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+    }
 
-    /// <summary>Hit counts live on stored segments, which the search index does not keep.</summary>
+    /// <summary>Hit counts are not kept in Azure: counting would rewrite a search document on every retrieval.</summary>
     public Task RecordHitsAsync(IReadOnlyList<KnowledgeHit> hits, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>The segment behind a hit, for its answer and keywords (the search documents hold them).</summary>
     public Task<SegmentRecord?> GetSegmentAsync(string datasetId, string documentId, string segmentId, CancellationToken cancellationToken) =>
-        Task.FromResult<SegmentRecord?>(null);
+        index.GetSegmentAsync(datasetId, documentId, segmentId, cancellationToken);
 
     /// <summary><c>{document_id}{ext}</c>: the id keeps the blob findable; the extension tells the extractor the format.</summary>
     public static string BlobName(string documentId, string extension) =>

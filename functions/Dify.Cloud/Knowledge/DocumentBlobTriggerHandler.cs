@@ -28,12 +28,9 @@ public sealed record DocumentBlobOutcome(DocumentBlobAction Action, string Datas
 /// </summary>
 public sealed class DocumentBlobTriggerHandler(
     CloudResources resources, AzureStoreAccount account, TableKnowledgeCatalog catalog, TableKnowledgeAttributes attributes, AzureSearchKnowledgeIndex index,
-    IndexedDocumentLedger ledger, IOptions<CloudStorageOptions> storage, IOptions<CloudKnowledgeOptions> knowledge, TimeProvider time,
+    SearchIndexSchema schema, IndexedDocumentLedger ledger, IOptions<CloudStorageOptions> storage, IOptions<CloudKnowledgeOptions> knowledge, TimeProvider time,
     ILogger<DocumentBlobTriggerHandler> logger)
 {
-    // Creates or updates the index schema once per instance, before the first write.
-    private readonly Lazy<Task> _indexReady = new(() => index.EnsureIndexAsync(CancellationToken.None));
-
     /// <summary>Which document a blob is: the API's document whose blob it is, or a document of its own named after it.</summary>
     private sealed record BlobDocument(string Id, string Name, ProcessRule Rule, DocumentRecord? Record, bool FromApi);
 
@@ -42,7 +39,7 @@ public sealed class DocumentBlobTriggerHandler(
         ArgumentException.ThrowIfNullOrWhiteSpace(datasetId);
         ArgumentException.ThrowIfNullOrWhiteSpace(blobName);
         var ingestor = (await resources.GetAsync().ConfigureAwait(false)).Ingestor;
-        await _indexReady.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var container = storage.Value.DocumentsContainer;
         var document = await ResolveAsync(datasetId, blobName, cancellationToken).ConfigureAwait(false);
         try
@@ -68,8 +65,12 @@ public sealed class DocumentBlobTriggerHandler(
                 logger.LogWarning("Document {DocumentId} of dataset {DatasetId} failed to ingest: {Error}", document.Id, datasetId, result.Error);
                 return new DocumentBlobOutcome(DocumentBlobAction.Failed, datasetId, document.Id, 0, result.Error);
             }
-            var chunks = await KnowledgeFileChunks.ReadDocumentAsync((await resources.GetAsync().ConfigureAwait(false)).KnowledgeFile, datasetId, document.Id, cancellationToken).ConfigureAwait(false);
-            // Replace, not merge: a shorter new version must not leave the old tail searchable.
+            // A disabled or archived document stays out of retrieval when its blob is uploaded again.
+            var searchable = started.Enabled && !started.Archived;
+            var chunks = (await KnowledgeFileChunks.ReadDocumentAsync((await resources.GetAsync().ConfigureAwait(false)).KnowledgeFile, datasetId, document.Id, cancellationToken).ConfigureAwait(false))
+                .Select(c => c with { DocumentEnabled = searchable }).ToList();
+            // Replace, not merge: a shorter new version must not leave the old tail searchable, and segment edits go with
+            // the old version (Dify: re-uploading a document replaces its segments).
             await index.DeleteDocumentAsync(datasetId, document.Id, cancellationToken).ConfigureAwait(false);
             await index.UpsertAsync(chunks, cancellationToken).ConfigureAwait(false);
             if (!await SaveUnlessDeletedAsync(document, finished, cancellationToken).ConfigureAwait(false))

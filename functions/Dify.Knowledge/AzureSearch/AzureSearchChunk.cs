@@ -28,6 +28,11 @@ internal sealed class AzureSearchChunk
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<string>? MetadataPairs { get; set; }
 
+    [JsonPropertyName(AzureSearchSchema.Answer)] public string? Answer { get; set; }
+    [JsonPropertyName(AzureSearchSchema.Keywords)] public List<string>? Keywords { get; set; }
+    [JsonPropertyName(AzureSearchSchema.Enabled)] public bool? Enabled { get; set; }
+    [JsonPropertyName(AzureSearchSchema.DocumentEnabled)] public bool? DocumentEnabled { get; set; }
+
     public static AzureSearchChunk From(IndexedChunk chunk) => new()
     {
         Id = AzureSearchSchema.Key(chunk.DatasetId, chunk.SegmentId),
@@ -44,6 +49,10 @@ internal sealed class AzureSearchChunk
         ChildPosition = chunk.ChildPosition,
         DocMetadata = chunk.DocMetadata?.ToJsonString(),
         MetadataPairs = chunk.DocMetadata is null ? [] : [.. chunk.DocMetadata.Where(p => p.Value is not null).Select(p => Pair(p.Key, ValueText.ToText(p.Value!)))],
+        Answer = chunk.Answer,
+        Keywords = chunk.Keywords is null ? [] : [.. chunk.Keywords],
+        Enabled = chunk.Enabled,
+        DocumentEnabled = chunk.DocumentEnabled,
     };
 
     public static string Pair(string key, string value) => key + "=" + value;

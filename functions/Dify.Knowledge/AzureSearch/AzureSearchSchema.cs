@@ -15,6 +15,10 @@ namespace Dify.Knowledge.AzureSearch;
 /// so Dify's is / is not / in / not in conditions become <c>metadata_pairs/any(m: m eq 'key=value')</c>.
 /// One untyped collection keeps the schema fixed whatever keys users add; numeric and text-pattern conditions are
 /// checked after the search.</item>
+/// <item>the stored segment, so the Dataset API's segment routes read and edit it here (the index is the shared source of
+/// truth in Azure): <c>answer</c>, <c>keywords</c>, and the switches <c>enabled</c> (the segment's) and
+/// <c>document_enabled</c> (false while its document is disabled or archived). Searches skip chunks with either set to
+/// false; a chunk written before these fields existed has them null and stays searchable.</item>
 /// </list>
 /// </summary>
 public static class AzureSearchSchema
@@ -23,11 +27,15 @@ public static class AzureSearchSchema
     public const string DatasetId = "dataset_id", DocumentId = "document_id", DocumentName = "document_name", SegmentId = "segment_id";
     public const string ParentId = "parent_id", Kind = "kind", Position = "position", ChildPosition = "child_position";
     public const string DocMetadata = "doc_metadata", MetadataPairs = "metadata_pairs";
+    public const string Answer = "answer", Keywords = "keywords", Enabled = "enabled", DocumentEnabled = "document_enabled";
     public const string VectorProfile = "dify-vector-profile", HnswConfiguration = "dify-hnsw";
 
     /// <summary>The fields a search returns (everything but the vector).</summary>
     public static readonly string[] ResultFields =
         [Id, Content, DatasetId, DocumentId, DocumentName, SegmentId, ParentId, Kind, Position, ChildPosition, DocMetadata];
+
+    /// <summary>The fields the segment routes read: the result fields and the stored segment's.</summary>
+    public static readonly string[] SegmentFields = [.. ResultFields, Answer, Keywords, Enabled, DocumentEnabled];
 
     public static SearchIndex Build(AzureSearchOptions options)
     {
@@ -56,6 +64,10 @@ public static class AzureSearchSchema
                 new SimpleField(ChildPosition, SearchFieldDataType.Int32) { IsFilterable = true },
                 new SimpleField(DocMetadata, SearchFieldDataType.String),
                 new SimpleField(MetadataPairs, SearchFieldDataType.Collection(SearchFieldDataType.String)) { IsFilterable = true },
+                new SimpleField(Answer, SearchFieldDataType.String),
+                new SimpleField(Keywords, SearchFieldDataType.Collection(SearchFieldDataType.String)),
+                new SimpleField(Enabled, SearchFieldDataType.Boolean) { IsFilterable = true },
+                new SimpleField(DocumentEnabled, SearchFieldDataType.Boolean) { IsFilterable = true },
             },
             VectorSearch = new VectorSearch
             {

@@ -9,7 +9,8 @@ public enum IndexedChunkKind { Segment, Parent, Child }
 /// A chunk as the ingestion pipeline hands it to an index. <see cref="SegmentId"/> is the pipeline's id
 /// (<c>{documentId}:{position}</c>, children <c>{documentId}:{position}:{child}</c>); children name their parent's
 /// segment id in <see cref="ParentSegmentId"/>. <see cref="Vector"/> comes from the dataset's embedding model (null for
-/// parents and economy datasets).
+/// parents and economy datasets). <see cref="Answer"/>, <see cref="Keywords"/> and <see cref="Enabled"/> are the stored
+/// segment's (Dataset API edits); <see cref="DocumentEnabled"/> is false while the document is disabled or archived.
 /// </summary>
 public sealed record IndexedChunk(
     string DatasetId,
@@ -22,7 +23,11 @@ public sealed record IndexedChunk(
     IndexedChunkKind Kind = IndexedChunkKind.Segment,
     string? ParentSegmentId = null,
     int ChildPosition = 0,
-    JsonObject? DocMetadata = null);
+    JsonObject? DocMetadata = null,
+    string? Answer = null,
+    IReadOnlyList<string>? Keywords = null,
+    bool Enabled = true,
+    bool DocumentEnabled = true);
 
 /// <summary>
 /// The write side of a knowledge index, for the ingestion pipeline: chunks are added or replaced in batches, and a

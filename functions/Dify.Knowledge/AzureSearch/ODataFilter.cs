@@ -15,9 +15,13 @@ internal static class ODataFilter
 {
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    /// <summary>The searched chunks of one dataset (parents are only fetched by id).</summary>
+    /// <summary>
+    /// The searched chunks of one dataset: parents are only fetched by id; disabled segments and the chunks of disabled or
+    /// archived documents are skipped (<c>ne false</c>, so chunks written before the switches existed still count).
+    /// </summary>
     public static string Searchable(string datasetId) =>
-        $"{AzureSearchSchema.DatasetId} eq {Literal(datasetId)} and {AzureSearchSchema.Kind} ne 'parent'";
+        $"{AzureSearchSchema.DatasetId} eq {Literal(datasetId)} and {AzureSearchSchema.Kind} ne 'parent'"
+        + $" and {AzureSearchSchema.Enabled} ne false and {AzureSearchSchema.DocumentEnabled} ne false";
 
     public static string And(string left, string? right) => string.IsNullOrEmpty(right) ? left : $"{left} and ({right})";
 

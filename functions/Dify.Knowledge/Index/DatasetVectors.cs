@@ -10,7 +10,7 @@ namespace Dify.Knowledge.Index;
 /// document's metadata and whether it may be searched (completed and enabled). Loaded once from SQLite, then kept
 /// current by the writers. Thread-safe. The int8 matrix is a quarter of float32's memory traffic, so a scan picks
 /// candidates fast; the index rescores them with the stored vectors (<see cref="QuantizedVector"/> explains the error).
-/// Memory: about dimensions + 24 bytes per chunk plus the id map, i.e. ~45 MB per 100k chunks of 384 dimensions.
+/// Memory: about dimensions + 32 bytes per chunk plus the id map, i.e. ~45 MB per 100k chunks of 384 dimensions.
 /// </summary>
 internal sealed class DatasetVectors(int dimensions)
 {
@@ -24,6 +24,7 @@ internal sealed class DatasetVectors(int dimensions)
     private float[] _scales = new float[64];
     private long[] _ids = new long[64];
     private long[] _parents = new long[64];
+    private long[] _ordinals = new long[64];
     private int[] _docs = new int[64];
     private int _count;
 
@@ -40,7 +41,8 @@ internal sealed class DatasetVectors(int dimensions)
         }
     }
 
-    public void Add(long id, string documentId, long parentId, ReadOnlySpan<float> vector)
+    /// <param name="ordinal">The vector's record in the dataset's model file (for exact rescoring); -1 for none.</param>
+    public void Add(long id, string documentId, long parentId, ReadOnlySpan<float> vector, long ordinal)
     {
         _lock.EnterWriteLock();
         try
@@ -58,6 +60,7 @@ internal sealed class DatasetVectors(int dimensions)
             }
             _ids[slot] = id;
             _parents[slot] = parentId;
+            _ordinals[slot] = ordinal;
             _docs[slot] = Ordinal(documentId);
             var row = _matrix.AsSpan(slot * Dimensions, Dimensions);
             _scales[slot] = vector.Length == Dimensions ? QuantizedVector.Quantize(vector, row) : 0f;
@@ -78,27 +81,31 @@ internal sealed class DatasetVectors(int dimensions)
         finally { _lock.ExitWriteLock(); }
     }
 
-    /// <summary>Removes the document's chunks (the last rows move into the freed slots).</summary>
-    public void RemoveDocument(string documentId)
+    /// <summary>Removes the document's chunks (the last rows move into the freed slots); returns their ids.</summary>
+    public List<long> RemoveDocument(string documentId)
     {
+        var removed = new List<long>();
         _lock.EnterWriteLock();
         try
         {
-            if (!_documentOrdinal.TryGetValue(documentId, out var ordinal)) return;
+            if (!_documentOrdinal.TryGetValue(documentId, out var ordinal)) return removed;
             _documents[ordinal].Searchable = false;
             for (var slot = _count - 1; slot >= 0; slot--)
             {
                 if (_docs[slot] != ordinal) continue;
+                removed.Add(_ids[slot]);
                 _slotOf.Remove(_ids[slot]);
                 var last = --_count;
                 if (slot == last) continue;
                 _ids[slot] = _ids[last];
                 _parents[slot] = _parents[last];
+                _ordinals[slot] = _ordinals[last];
                 _docs[slot] = _docs[last];
                 _scales[slot] = _scales[last];
                 _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(slot * Dimensions, Dimensions));
                 _slotOf[_ids[slot]] = slot;
             }
+            return removed;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -124,19 +131,21 @@ internal sealed class DatasetVectors(int dimensions)
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>The chunk's document and parent, when it is in this dataset and its document is allowed.</summary>
-    public bool TryGet(long id, bool[] allowed, out string documentId, out long parentId)
+    /// <summary>The chunk's document, parent and vector ordinal, when it is in this dataset and its document is allowed.</summary>
+    public bool TryGet(long id, bool[] allowed, out string documentId, out long parentId, out long vectorOrdinal)
     {
         _lock.EnterReadLock();
         try
         {
             documentId = "";
             parentId = 0;
+            vectorOrdinal = -1;
             if (!_slotOf.TryGetValue(id, out var slot)) return false;
             var doc = _docs[slot];
             if (doc >= allowed.Length || !allowed[doc]) return false;
             documentId = _documents[doc].Id;
             parentId = _parents[slot];
+            vectorOrdinal = _ordinals[slot];
             return true;
         }
         finally { _lock.ExitReadLock(); }
@@ -213,6 +222,7 @@ internal sealed class DatasetVectors(int dimensions)
             if (count <= _ids.Length) return;
             Array.Resize(ref _ids, count);
             Array.Resize(ref _parents, count);
+            Array.Resize(ref _ordinals, count);
             Array.Resize(ref _docs, count);
             Array.Resize(ref _scales, count);
             Array.Resize(ref _matrix, count * Dimensions);
@@ -226,6 +236,7 @@ internal sealed class DatasetVectors(int dimensions)
         var capacity = Math.Max(needed, _ids.Length * 2);
         Array.Resize(ref _ids, capacity);
         Array.Resize(ref _parents, capacity);
+        Array.Resize(ref _ordinals, capacity);
         Array.Resize(ref _docs, capacity);
         Array.Resize(ref _scales, capacity);
         Array.Resize(ref _matrix, capacity * Dimensions);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Dify.Knowledge.Datasets;
 using Dify.Knowledge.Storage;
+using Dify.Knowledge.Storage.Vectors;
 using Dify.Models.Embeddings;
 using Dify.Workflows.Knowledge;
 using Microsoft.Data.Sqlite;
@@ -12,8 +13,9 @@ namespace Dify.Knowledge.Index;
 
 /// <summary>
 /// The embedded knowledge index over the knowledge file: semantic search by SIMD cosine over an in-memory vector view
-/// per dataset (loaded on first use, kept current by ingestion), full-text search by FTS5 BM25 (scaled to 0..1 by the
-/// best hit and by the share of query words a chunk contains), hybrid search by weighted score or reciprocal rank
+/// per dataset (loaded on first use, kept current by ingestion) rescored exactly from the vector files, full-text
+/// search by an in-memory BM25 index that ranks like SQLite FTS5's bm25 (scaled to 0..1 by the best hit and by the share
+/// of query words a chunk contains), hybrid search by weighted score or reciprocal rank
 /// fusion, Dify's metadata filters, and parent-child results (the parent, scored by its best child, with the children
 /// that matched). Implements the workflow engine's <see cref="IKnowledgeRetriever"/> port. Thread-safe.
 /// </summary>
@@ -23,7 +25,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     private readonly IEmbeddingModel? _embeddings;
     private readonly KnowledgeIndexOptions _options;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, DatasetVectors> _views = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DatasetView> _views = new(StringComparer.Ordinal);
 
     /// <summary>How many times the candidates needed the int8 scan fetches for exact rescoring.</summary>
     private const int RescoreFactor = 2;
@@ -50,7 +52,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
             if (record is null) continue;
             var view = await ViewAsync(record, cancellationToken).ConfigureAwait(false);
             // Like Dify: a dataset with no completed, enabled document is not offered.
-            if (view.AnySearchable()) result.Add(record.ToInfo());
+            if (view.Vectors.AnySearchable()) result.Add(record.ToInfo());
         }
         return result;
     }
@@ -80,7 +82,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         if (plans.Count == 0 || string.IsNullOrWhiteSpace(query.Query)) return [];
 
         var vectors = await EmbedQueryAsync(query.Query, plans.Where(p => p.NeedsVector(rerank)).Select(p => p.Dataset).ToList(), cancellationToken).ConfigureAwait(false);
-        var terms = FullTextQuery.Terms(query.Query);
+        var terms = Keywords.KeywordQuery.Terms(query.Query);
         var found = new List<Candidate>();
         var n = Math.Max(query.TopK * _options.CandidateFactor, _options.MinCandidates);
         foreach (var plan in plans)
@@ -104,23 +106,25 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     private async Task<List<Candidate>> CandidatesAsync(
         SearchPlan plan, KnowledgeQuery query, float[]? queryVector, IReadOnlyList<string> terms, RetrievalWeights? rerank, int n, CancellationToken ct)
     {
-        var allowed = plan.View.AllowedDocuments(query.MetadataFilter);
+        var view = plan.View;
+        var allowed = view.Vectors.AllowedDocuments(query.MetadataFilter);
         var byId = new Dictionary<long, Candidate>();
         var useVector = plan.Method is SearchMethod.Semantic or SearchMethod.Hybrid || rerank is { VectorWeight: > 0 };
-        var useKeyword = plan.Method is not SearchMethod.Semantic || rerank is { KeywordWeight: > 0 };
+        var useKeyword = (plan.Method is not SearchMethod.Semantic || rerank is { KeywordWeight: > 0 }) && terms.Count > 0;
 
-        // Hybrid: BM25 runs on another thread (its own connection) while this one scans the vectors.
+        // Hybrid: BM25 runs on another thread while this one scans the vectors.
         var scan = useVector && queryVector is not null;
-        var fullText = useKeyword && FullTextQuery.Match(terms) is { } match
-            ? scan ? Task.Run(() => FullTextAsync(plan.View, allowed, match, n, ct), ct) : FullTextAsync(plan.View, allowed, match, n, ct)
+        var fullText = useKeyword
+            ? scan ? Task.Run(() => view.Keywords.Search(terms, id => view.Vectors.TryGet(id, allowed, out _, out _, out _), n), ct)
+                   : Task.FromResult(view.Keywords.Search(terms, id => view.Vectors.TryGet(id, allowed, out _, out _, out _), n))
             : null;
         try
         {
             // The int8 scan over-fetches; the exact scores below choose the n that count.
-            foreach (var (id, score) in scan ? plan.View.Nearest(queryVector!, allowed, n * RescoreFactor) : [])
+            foreach (var (id, score) in scan ? view.Vectors.Nearest(queryVector!, allowed, n * RescoreFactor) : [])
             {
-                if (!plan.View.TryGet(id, allowed, out var doc, out var parent)) continue;
-                byId[id] = new Candidate(plan.Dataset, id, doc, parent) { Semantic = Math.Max(0, score), VectorRank = -1 };
+                if (!view.Vectors.TryGet(id, allowed, out var doc, out var parent, out var ordinal)) continue;
+                byId[id] = new Candidate(plan.Dataset, id, doc, parent, ordinal) { Semantic = Math.Max(0, score), VectorRank = -1 };
             }
         }
         catch when (fullText is not null)
@@ -128,29 +132,28 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
             await fullText.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // leave nothing running
             throw;
         }
-        List<(long Id, string Doc, long Parent, double Score)> hits = [];
+        IReadOnlyList<Keywords.KeywordHit> hits = [];
         if (fullText is not null)
         {
             hits = await fullText.ConfigureAwait(false);
-            foreach (var (id, doc, parent, _) in hits)
-                if (!byId.ContainsKey(id)) byId[id] = new Candidate(plan.Dataset, id, doc, parent);
+            foreach (var hit in hits)
+                if (!byId.ContainsKey(hit.Id) && view.Vectors.TryGet(hit.Id, allowed, out var doc, out var parent, out var ordinal))
+                    byId[hit.Id] = new Candidate(plan.Dataset, hit.Id, doc, parent, ordinal);
         }
         if (byId.Count == 0) return [];
 
-        var rows = await CandidateRowsAsync(byId.Keys, ct).ConfigureAwait(false);
-        if (queryVector is not null)
-            foreach (var c in byId.Values) c.Semantic = rows.TryGetValue(c.Id, out var row) ? Math.Max(0, Cosine(row.Vector, queryVector)) : 0;
+        if (queryVector is not null) Rescore(view.VectorFile, byId.Values, queryVector);
 
         var vectorRank = 0;
         foreach (var c in byId.Values.Where(c => c.VectorRank < 0).OrderByDescending(c => c.Semantic).ThenBy(c => c.Id).ToList())
             c.VectorRank = vectorRank < n ? ++vectorRank : 0;
         var best = hits.Count > 0 ? hits.Max(h => h.Score) : 0;
         var keywordRank = 0;
-        foreach (var (id, _, _, bm25) in hits)
+        foreach (var hit in hits)
         {
-            var c = byId[id];
+            if (!byId.TryGetValue(hit.Id, out var c)) continue; // its document left between the search and now
             c.KeywordRank = ++keywordRank;
-            c.Keyword = best <= 0 ? 0 : bm25 / best * FullTextQuery.Coverage(terms, rows.TryGetValue(id, out var row) ? row.Content : "");
+            c.Keyword = best <= 0 ? 0 : hit.Score / best * hit.MatchedTerms / terms.Count;
         }
         // Over-fetched vector candidates that made neither list are dropped, as if never fetched.
         foreach (var c in byId.Values.Where(c => c.VectorRank == 0 && c.KeywordRank == 0).ToList()) byId.Remove(c.Id);
@@ -167,6 +170,31 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
             };
         }
         return [.. byId.Values];
+    }
+
+    /// <summary>Exact cosine of every candidate with a stored vector, read from the model's file in one sorted pass.</summary>
+    private static void Rescore(VectorSet? file, IEnumerable<Candidate> candidates, float[] queryVector)
+    {
+        var withVector = candidates.Where(c => c.VectorOrdinal >= 0).ToList();
+        foreach (var c in candidates) if (c.VectorOrdinal < 0) c.Semantic = 0;
+        if (withVector.Count == 0) return;
+        if (file is null || file.Dimensions != queryVector.Length)
+        {
+            foreach (var c in withVector) c.Semantic = 0;
+            return;
+        }
+        var ordinals = withVector.Select(c => c.VectorOrdinal).ToArray();
+        var rows = System.Buffers.ArrayPool<float>.Shared.Rent(ordinals.Length * file.Dimensions);
+        try
+        {
+            file.ReadMany(ordinals, rows.AsSpan(0, ordinals.Length * file.Dimensions));
+            for (var i = 0; i < withVector.Count; i++)
+                withVector[i].Semantic = Math.Max(0, Cosine(rows.AsSpan(i * file.Dimensions, file.Dimensions), queryVector));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rows);
+        }
     }
 
     private double Fuse(Candidate c)
@@ -189,7 +217,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
             }
             if (!parents.TryGetValue(c.ParentId, out var parent))
             {
-                parent = new Candidate(c.Dataset, c.ParentId, c.DocumentId, 0) { Score = c.Score, Semantic = c.Semantic, Keyword = c.Keyword };
+                parent = new Candidate(c.Dataset, c.ParentId, c.DocumentId, 0, -1) { Score = c.Score, Semantic = c.Semantic, Keyword = c.Keyword };
                 parents[c.ParentId] = parent;
             }
             if (c.Score > 0) parent.Children.Add((c.Id, c.Score));
@@ -197,53 +225,10 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         foreach (var p in parents.Values) yield return p;
     }
 
-    /// <summary>BM25 hits in this dataset's allowed documents, best first; widens the FTS window when filters drop too many.</summary>
-    private async Task<List<(long Id, string Doc, long Parent, double Score)>> FullTextAsync(DatasetVectors view, bool[] allowed, string match, int n, CancellationToken ct)
-    {
-        var limit = Math.Max(n * 4, 200);
-        while (true)
-        {
-            var result = new List<(long, string, long, double)>();
-            var raw = 0;
-            await using (var lease = await _database.ReadAsync(ct).ConfigureAwait(false))
-            {
-                await using var command = lease.Connection.CreateCommand();
-                command.CommandText = "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH $match ORDER BY rank LIMIT $limit";
-                command.Parameters.AddWithValue("$match", match);
-                command.Parameters.AddWithValue("$limit", limit);
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    raw++;
-                    var id = reader.GetInt64(0);
-                    if (result.Count < n && view.TryGet(id, allowed, out var doc, out var parent)) result.Add((id, doc, parent, reader.GetDouble(1)));
-                }
-            }
-            if (result.Count >= n || raw < limit) return result;
-            limit *= 8;
-        }
-    }
-
-    /// <summary>Candidates' contents and stored vectors in one read (vectors decide the exact semantic scores).</summary>
-    private async Task<Dictionary<long, (string Content, float[]? Vector)>> CandidateRowsAsync(IEnumerable<long> ids, CancellationToken ct)
-    {
-        var result = new Dictionary<long, (string, float[]?)>();
-        await using var lease = await _database.ReadAsync(ct).ConfigureAwait(false);
-        await using var command = lease.Connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT c.id, c.content, e.vector, e.format FROM chunks c LEFT JOIN embeddings e ON e.id = c.embedding_id
-            WHERE c.id IN ({string.Join(',', ids)})
-            """;
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            result[reader.GetInt64(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : VectorBlob.Read((byte[])reader.GetValue(2), reader.GetInt64(3)));
-        return result;
-    }
-
     /// <summary>Cosine of a stored vector with the unit-length query (0 when the sizes differ or the vector is zero).</summary>
-    private static double Cosine(float[]? stored, float[] query)
+    private static double Cosine(ReadOnlySpan<float> stored, float[] query)
     {
-        if (stored is null || stored.Length != query.Length) return 0;
+        if (stored.Length != query.Length) return 0;
         var norm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(stored);
         return norm > 0 ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(stored, query) / norm : 0;
     }
@@ -291,7 +276,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     }
 
     /// <summary>The dataset's search view, loaded from the file on first use (under the write gate, so no write is missed).</summary>
-    private async Task<DatasetVectors> ViewAsync(DatasetRecord dataset, CancellationToken ct)
+    private async Task<DatasetView> ViewAsync(DatasetRecord dataset, CancellationToken ct)
     {
         if (_views.TryGetValue(dataset.Id, out var view)) return view;
         await using var lease = await _database.WriteAsync(ct).ConfigureAwait(false);
@@ -301,31 +286,41 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         return view;
     }
 
-    private async Task<DatasetVectors> LoadAsync(SqliteConnection connection, DatasetRecord dataset, CancellationToken ct)
+    /// <summary>Rows read and vectors fetched per step while loading a view (bounds the memory a load holds).</summary>
+    private const int LoadBlock = 4096;
+
+    private async Task<DatasetView> LoadAsync(SqliteConnection connection, DatasetRecord dataset, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var view = new DatasetVectors(0);
+        var file = dataset.HasVectors ? await _database.Vectors.FindAsync(connection, dataset.EmbeddingKey, ct).ConfigureAwait(false) : null;
+        var view = new DatasetView(file);
         await using (var count = connection.CreateCommand())
         {
             // Size the arrays once (the matrix follows at the first vector): doubling would briefly hold up to three times the final size.
             count.CommandText = "SELECT COUNT(*) FROM chunks c WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1";
             count.Parameters.AddWithValue("$dataset", dataset.Id);
-            view.Reserve((int)(long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
+            view.Vectors.Reserve((int)(long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
         }
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = """
-                SELECT c.id, c.document_id, COALESCE(c.parent_id, 0), e.vector, e.format FROM chunks c
-                LEFT JOIN embeddings e ON e.id = c.embedding_id
+                SELECT c.id, c.document_id, COALESCE(c.parent_id, 0), COALESCE(c.embedding_id, -1), c.content FROM chunks c
                 WHERE c.dataset_id = $dataset AND c.kind <> 1 AND c.indexed = 1 AND c.enabled = 1
                 ORDER BY c.id
                 """;
             command.Parameters.AddWithValue("$dataset", dataset.Id);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            var block = new List<(long Id, string Document, long Parent, long Ordinal, string Content)>(LoadBlock);
+            var more = true;
+            while (more)
             {
-                var vector = reader.IsDBNull(3) ? [] : VectorBlob.Read((byte[])reader.GetValue(3), reader.GetInt64(4));
-                view.Add(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), vector);
+                more = await reader.ReadAsync(ct).ConfigureAwait(false);
+                if (more) block.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4)));
+                if (block.Count == LoadBlock || (!more && block.Count > 0))
+                {
+                    AddBlock(view, block);
+                    block.Clear();
+                }
             }
         }
         await using (var command = connection.CreateCommand())
@@ -337,24 +332,47 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
             {
                 var searchable = reader.GetString(1) == "completed" && reader.GetInt64(2) != 0 && reader.GetInt64(4) == 0;
                 var metadata = reader.IsDBNull(3) ? null : JsonNode.Parse(reader.GetString(3)) as JsonObject;
-                view.SetDocument(reader.GetString(0), searchable, metadata);
+                view.Vectors.SetDocument(reader.GetString(0), searchable, metadata);
             }
         }
-        KnowledgeLog.ViewLoaded(_logger, dataset.Id, view.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        KnowledgeLog.ViewLoaded(_logger, dataset.Id, view.Vectors.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return view;
+    }
+
+    /// <summary>One block of loaded chunks: vectors read from the model's file in one sorted pass, texts into the keyword index.</summary>
+    private static void AddBlock(DatasetView view, List<(long Id, string Document, long Parent, long Ordinal, string Content)> block)
+    {
+        var file = view.VectorFile;
+        var dims = file?.Dimensions ?? 0;
+        var positions = new List<int>(block.Count);
+        for (var i = 0; i < block.Count; i++)
+            if (file is not null && block[i].Ordinal >= 0 && block[i].Ordinal < file.Count) positions.Add(i);
+        var rows = new float[positions.Count * dims];
+        if (positions.Count > 0) file!.ReadMany(positions.Select(i => block[i].Ordinal).ToArray(), rows);
+        var next = 0;
+        for (var i = 0; i < block.Count; i++)
+        {
+            var (id, document, parent, ordinal, _) = block[i];
+            var hasVector = next < positions.Count && positions[next] == i;
+            var vector = hasVector ? rows.AsSpan(next++ * dims, dims) : [];
+            view.Vectors.Add(id, document, parent, vector, hasVector ? ordinal : -1);
+        }
+        view.Keywords.AddRange(block.Select(b => (b.Id, b.Content)));
     }
 
     // Writers call these while holding the write lease, after committing, so a loaded view never misses a change.
 
-    internal void ApplyIndexed(string datasetId, string documentId, IEnumerable<(long Id, long ParentId, float[]? Vector)> rows)
+    /// <param name="vectorFile">The model's vector file the rows' ordinals point into (null when they have none).</param>
+    internal void ApplyIndexed(string datasetId, string documentId, VectorSet? vectorFile, IEnumerable<IndexedRow> rows)
     {
         if (!_views.TryGetValue(datasetId, out var view)) return;
-        foreach (var (id, parent, vector) in rows) view.Add(id, documentId, parent, vector ?? []);
+        if (vectorFile is not null) view.VectorFile ??= vectorFile;
+        foreach (var row in rows) view.Add(row, documentId);
     }
 
     internal void ApplyDocument(string datasetId, string documentId, bool searchable, JsonObject? metadata)
     {
-        if (_views.TryGetValue(datasetId, out var view)) view.SetDocument(documentId, searchable, metadata);
+        if (_views.TryGetValue(datasetId, out var view)) view.Vectors.SetDocument(documentId, searchable, metadata);
     }
 
     internal void ApplyRemoved(string datasetId, string documentId)
@@ -365,7 +383,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
     /// <summary>Drops the dataset's search view (it reloads on next use): after edits the view cannot apply in place.</summary>
     internal void Forget(string datasetId) => _views.TryRemove(datasetId, out _);
 
-    private sealed record SearchPlan(DatasetRecord Dataset, SearchMethod Method, DatasetVectors View)
+    private sealed record SearchPlan(DatasetRecord Dataset, SearchMethod Method, DatasetView View)
     {
         public bool NeedsVector(RetrievalWeights? rerank) =>
             Dataset.HasVectors && (Method is SearchMethod.Semantic or SearchMethod.Hybrid || rerank is { VectorWeight: > 0 });
@@ -373,8 +391,9 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
 
     private sealed record ChunkRow(string SegmentId, int Position, int ChildPosition, string Content, string Hash, string DocumentName, string? MetadataJson);
 
-    private sealed class Candidate(DatasetRecord dataset, long id, string documentId, long parentId)
+    private sealed class Candidate(DatasetRecord dataset, long id, string documentId, long parentId, long vectorOrdinal)
     {
+        public long VectorOrdinal { get; } = vectorOrdinal;
         public DatasetRecord Dataset { get; } = dataset;
         public long Id { get; } = id;
         public string DocumentId { get; } = documentId;

@@ -59,7 +59,6 @@ public sealed class ChildChunkStore
         {
             var row = await ChildRowAsync(c, parentRow, childId, ct).ConfigureAwait(false);
             if (row == 0) return null;
-            await SegmentStore.RemoveFromFullTextAsync(c, row, ct).ConfigureAwait(false);
             await using var update = c.CreateCommand();
             update.CommandText = "UPDATE chunks SET content = $content, content_hash = $hash, indexed = 0, embedding_id = NULL, child_type = $type WHERE id = $row";
             update.Parameters.AddWithValue("$type", ChildChunkTypes.Customized);
@@ -85,7 +84,6 @@ public sealed class ChildChunkStore
                 {
                     var row = await ChildRowAsync(lease.Connection, parentRow, childId, cancellationToken).ConfigureAwait(false);
                     if (row == 0) return;
-                    await SegmentStore.RemoveFromFullTextAsync(lease.Connection, row, cancellationToken).ConfigureAwait(false);
                     await using var delete = lease.Connection.CreateCommand();
                     delete.CommandText = "DELETE FROM chunks WHERE id = $row";
                     delete.Parameters.AddWithValue("$row", row);
@@ -140,17 +138,13 @@ public sealed class ChildChunkStore
         return await find.ExecuteScalarAsync(ct).ConfigureAwait(false) is long id ? id : 0;
     }
 
-    /// <summary>A segment that gains its first child becomes a parent: out of the full-text index and the search view.</summary>
+    /// <summary>A segment that gains its first child becomes a parent: out of the search view (its children are searched instead).</summary>
     private async Task SetParentKindAsync(SqliteConnection c, long parentRow, CancellationToken ct)
     {
         await using var probe = c.CreateCommand();
         probe.CommandText = "SELECT kind FROM chunks WHERE id = $row";
         probe.Parameters.AddWithValue("$row", parentRow);
         if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == ChunkRows.KindParent) return;
-        await using var fts = c.CreateCommand();
-        fts.CommandText = "INSERT INTO chunks_fts(chunks_fts, rowid, content) SELECT 'delete', id, content FROM chunks WHERE id = $row AND indexed = 1";
-        fts.Parameters.AddWithValue("$row", parentRow);
-        await fts.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await using var update = c.CreateCommand();
         update.CommandText = "UPDATE chunks SET kind = $kind, indexed = 1 WHERE id = $row";
         update.Parameters.AddWithValue("$kind", ChunkRows.KindParent);

@@ -66,7 +66,7 @@ public sealed class SegmentStore
                 {
                     var next = await ScalarAsync(lease.Connection, "SELECT COALESCE(MAX(position), 0) + 1 FROM chunks WHERE dataset_id = $dataset AND document_id = $doc",
                         datasetId, documentId, cancellationToken).ConfigureAwait(false);
-                    await using var writer = new ChunkRows.Writer(lease.Connection, datasetId, documentId);
+                    await using var writer = await ChunkRows.Writer.OpenAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                     foreach (var draft in drafts)
                     {
                         var position = (int)next++;
@@ -113,7 +113,6 @@ public sealed class SegmentStore
                     var isEnabled = enabled ?? oldEnabled;
                     if (changed)
                     {
-                        await RemoveFromFullTextAsync(c, rowId, cancellationToken).ConfigureAwait(false);
                         await ExecuteAsync(c, "DELETE FROM chunks WHERE parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
                         var children = Children(context.Rule, content!);
                         await using (var update = c.CreateCommand())
@@ -164,7 +163,6 @@ public sealed class SegmentStore
             {
                 await lease.Connection.InTransactionAsync(async () =>
                 {
-                    await RemoveFromFullTextAsync(lease.Connection, rowId, cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(lease.Connection, "DELETE FROM chunks WHERE id = $row OR parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
                     await RefreshCountsAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
@@ -281,12 +279,6 @@ public sealed class SegmentStore
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Takes the segment's searched rows (itself, or its children) out of the full-text index.</summary>
-    internal static Task RemoveFromFullTextAsync(SqliteConnection c, long rowId, CancellationToken ct) => ExecuteAsync(c, """
-        INSERT INTO chunks_fts(chunks_fts, rowid, content)
-            SELECT 'delete', id, content FROM chunks WHERE (id = $row OR parent_id = $row) AND indexed = 1 AND kind <> 1
-        """, rowId, ct);
 
     private static async Task RefreshCountsAsync(SqliteConnection c, string datasetId, string documentId, CancellationToken ct)
     {

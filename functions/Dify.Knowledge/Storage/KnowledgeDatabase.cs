@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using Dify.Storage.Sqlite;
+using Dify.Knowledge.Storage.Vectors;
 using Microsoft.Data.Sqlite;
 
 namespace Dify.Knowledge.Storage;
 
 /// <summary>
-/// The one SQLite file that holds datasets, documents (with their ingestion progress), chunks, the FTS5 index and
-/// the embedding vectors. Reads use pooled open connections; writes go through one connection at a time.
+/// The one SQLite file that holds datasets, documents (with their ingestion progress) and chunks, and beside it the
+/// embedding vectors' files (<see cref="Vectors"/>). Reads use pooled open connections; writes go through one
+/// connection at a time.
 /// </summary>
 public sealed class KnowledgeDatabase : IAsyncDisposable
 {
@@ -15,9 +17,16 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
 
-    private KnowledgeDatabase(string path) => _database = new SqliteDatabase(path);
+    private KnowledgeDatabase(string path)
+    {
+        _database = new SqliteDatabase(path);
+        Vectors = new VectorStore(_database.Path);
+    }
 
     public string Path => _database.Path;
+
+    /// <summary>The vector files, one per embedding model; their committed counts move with this file's transactions.</summary>
+    internal VectorStore Vectors { get; }
 
     /// <summary>Opens (creating when missing) the knowledge file at <paramref name="path"/>.</summary>
     public static async Task<KnowledgeDatabase> OpenAsync(string path, CancellationToken cancellationToken)
@@ -29,6 +38,12 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
             command.CommandText = KnowledgeSchema.Sql;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await lease.Connection.InTransactionAsync(() => KnowledgeMigrations.ApplyAsync(lease.Connection, cancellationToken), cancellationToken).ConfigureAwait(false);
+            // Files of earlier versions: vectors move from the embeddings table to vector files; the FTS5 table goes
+            // (the keyword index is built in memory from chunks.content).
+            await EmbeddingsMigration.MigrateAsync(lease.Connection, db.Vectors, cancellationToken).ConfigureAwait(false);
+            await using var drop = lease.Connection.CreateCommand();
+            drop.CommandText = "DROP TABLE IF EXISTS chunks_fts";
+            await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return db;
     }
@@ -76,6 +91,7 @@ public sealed class KnowledgeDatabase : IAsyncDisposable
             if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
             _writer = null;
             while (_readers.TryTake(out var reader)) await reader.DisposeAsync().ConfigureAwait(false);
+            Vectors.Dispose();
         }
         finally
         {

@@ -2,14 +2,14 @@ namespace Dify.Knowledge.Storage;
 
 /// <summary>
 /// Tables of the knowledge file. chunks.kind: 0 = segment (searched), 1 = parent (returned, not searched),
-/// 2 = child (searched, returns its parent); chunks.embedding_id points at the chunk's vector. Vectors live in
-/// embeddings, appended in arrival order (random-keyed big rows would leave pages half empty) and found by
-/// (model, content hash), so equal
-/// content is embedded once per model whatever document it comes from. chunks_fts is an external-content FTS5 index
-/// over the searched chunks (BM25). attributes holds what the Knowledge API keeps beside a dataset (document_id '') or
-/// a document (Dify fields the engine does not use: permission, batch, position, data source...).
-/// embeddings.format says how a vector blob is encoded (see <see cref="VectorBlob"/>); files written before it existed
-/// get the column from <see cref="AddedColumns"/> with default 0 (float32), so their vectors read as before.
+/// 2 = child (searched, returns its parent); chunks.embedding_id is the ordinal of the chunk's vector in the vector
+/// file of its dataset's embedding model (<see cref="Vectors.VectorStore"/>: append-only files beside this one, found
+/// by content hash, so equal content is embedded once per model whatever document it comes from; vector_files holds
+/// each file's committed count). Full-text search is an in-memory BM25 index built from chunks.content
+/// (<see cref="Index.Keywords.KeywordIndex"/>), so the file holds no full-text index. attributes holds what the
+/// Knowledge API keeps beside a dataset (document_id '') or a document (Dify fields the engine does not use:
+/// permission, batch, position, data source...). Files written by earlier versions had an FTS5 table and an embeddings
+/// table: opening them drops the first and moves the second into vector files (<see cref="Vectors.EmbeddingsMigration"/>).
 /// </summary>
 internal static class KnowledgeSchema
 {
@@ -31,22 +31,13 @@ internal static class KnowledgeSchema
             content TEXT NOT NULL, content_hash BLOB NOT NULL, indexed INTEGER NOT NULL DEFAULT 0,
             enabled INTEGER NOT NULL DEFAULT 1, metadata_json TEXT, embedding_id INTEGER);
         CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(dataset_id, document_id, indexed);
-        CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-            content, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-        CREATE TABLE IF NOT EXISTS embeddings(
-            id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL,
-            format INTEGER NOT NULL DEFAULT 0);
-        CREATE UNIQUE INDEX IF NOT EXISTS embeddings_by_content ON embeddings(model, content_hash);
         CREATE TABLE IF NOT EXISTS attributes(
             dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(dataset_id, document_id));
-        """;
+        """ + Vectors.VectorFileSchema.Sql;
 
     /// <summary>
     /// Columns added after the first release: (table, column, definition). Opening a file adds the missing ones in
     /// place (ALTER TABLE ADD COLUMN rewrites no rows), so an existing knowledge file keeps its data and stays readable.
     /// </summary>
-    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
-    [
-        ("embeddings", "format", "INTEGER NOT NULL DEFAULT 0"),
-    ];
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns = [];
 }

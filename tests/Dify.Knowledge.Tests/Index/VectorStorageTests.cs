@@ -8,69 +8,97 @@ using Microsoft.Data.Sqlite;
 
 namespace Dify.Knowledge.Tests.Index;
 
-/// <summary>Compact vector storage: float16 blobs on disk, int8 in the search view, and files from before both.</summary>
+/// <summary>Compact vector storage: float16 vector files on disk, int8 in the search view, and knowledge files from before both.</summary>
 public sealed class VectorStorageTests
 {
     private const string Manual = "Tighten the M8 bolts to 25 newton metres.\nReplace the coolant filter every 500 hours.\n"
                                   + "The spindle warms up for ten minutes before cutting.\nCalibrate the probe after every tool change.\n"
                                   + "Emergency stop buttons must be tested weekly.";
 
+    /// <summary>The schema the releases before vector files wrote (embeddings table, FTS5 index), without the format column.</summary>
+    private const string OldSchema = """
+        CREATE TABLE datasets(id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, indexing_technique TEXT NOT NULL,
+            embedding_provider TEXT, embedding_model TEXT, retrieval_json TEXT, created_at INTEGER NOT NULL);
+        CREATE TABLE documents(dataset_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+            rule_json TEXT, source_hash TEXT, metadata_json TEXT, enabled INTEGER NOT NULL DEFAULT 1,
+            total_segments INTEGER NOT NULL DEFAULT 0, completed_segments INTEGER NOT NULL DEFAULT 0,
+            word_count INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, processing_started_at INTEGER,
+            parsing_completed_at INTEGER, cleaning_completed_at INTEGER, splitting_completed_at INTEGER,
+            completed_at INTEGER, updated_at INTEGER NOT NULL, PRIMARY KEY(dataset_id, id));
+        CREATE TABLE chunks(id INTEGER PRIMARY KEY, dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, segment_id TEXT NOT NULL,
+            position INTEGER NOT NULL, child_position INTEGER NOT NULL DEFAULT 0, parent_id INTEGER, kind INTEGER NOT NULL,
+            content TEXT NOT NULL, content_hash BLOB NOT NULL, indexed INTEGER NOT NULL DEFAULT 0,
+            enabled INTEGER NOT NULL DEFAULT 1, metadata_json TEXT, embedding_id INTEGER);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(content, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+        CREATE TABLE embeddings(id INTEGER PRIMARY KEY, model TEXT NOT NULL, content_hash BLOB NOT NULL, vector BLOB NOT NULL);
+        CREATE UNIQUE INDEX embeddings_by_content ON embeddings(model, content_hash);
+        CREATE TABLE attributes(dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(dataset_id, document_id));
+        INSERT INTO datasets VALUES('ds', 'ds', NULL, 'high_quality', 'embedded', 'hashing-384', NULL, 0);
+        INSERT INTO documents(dataset_id, id, name, status, total_segments, completed_segments, created_at, completed_at, updated_at)
+            VALUES('ds', 'manual', 'manual.txt', 'completed', 5, 5, 0, 0, 0);
+        """;
+
     [Fact]
-    public async Task A_knowledge_file_with_float32_vectors_and_no_format_column_opens_and_searches_the_same()
+    public async Task A_knowledge_file_of_the_releases_before_vector_files_opens_and_searches_the_same()
     {
         using var folder = new TempDirectory("dify-knowledge");
         var embedder = new HashingEmbeddingModel();
-        IReadOnlyList<RetrievedChunk> before;
-        await using (var k = await KnowledgeHarness.StartAsync(embedder, folder: folder))
-        {
-            await k.CreateDatasetAsync("ds", HashingEmbeddingModel.ProviderName, HashingEmbeddingModel.ModelName);
-            await k.IngestTextAsync("ds", "manual", Manual);
-            before = await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], "coolant filter hours", 3, SearchMethod.Semantic), default);
-        }
-        Assert.Equal("Replace the coolant filter every 500 hours.", before[0].Content);
-
-        // Turn the file into what the previous version wrote: float32 blobs and no embeddings.format column.
+        var lines = Manual.Split('\n');
+        // Write the file as the previous releases did: float32 vector blobs (ids not in chunk order), an FTS5 index.
         await using (var connection = new SqliteConnection($"Data Source={folder.Combine("knowledge.db")};Pooling=false"))
         {
             await connection.OpenAsync();
-            var rows = new List<(long Id, byte[] Blob)>();
-            await using (var read = connection.CreateCommand())
+            await using var command = connection.CreateCommand();
+            command.CommandText = OldSchema;
+            await command.ExecuteNonQueryAsync();
+            for (var i = 0; i < lines.Length; i++)
             {
-                read.CommandText = "SELECT id, vector, format FROM embeddings";
-                await using var reader = await read.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    Assert.Equal(1, reader.GetInt64(2)); // written as float16
-                    var half = MemoryMarshal.Cast<byte, Half>((byte[])reader.GetValue(1));
-                    var single = new float[half.Length];
-                    for (var i = 0; i < half.Length; i++) single[i] = (float)half[i];
-                    rows.Add((reader.GetInt64(0), MemoryMarshal.AsBytes(single.AsSpan()).ToArray()));
-                }
+                var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(lines[i]));
+                command.CommandText = """
+                    INSERT INTO embeddings(id, model, content_hash, vector) VALUES($vid, 'embedded/hashing-384', $hash, $vector);
+                    INSERT INTO chunks(id, dataset_id, document_id, segment_id, position, kind, content, content_hash, indexed, embedding_id)
+                        VALUES($cid, 'ds', 'manual', $segment, $position, 0, $content, $hash, 1, $vid);
+                    INSERT INTO chunks_fts(rowid, content) VALUES($cid, $content);
+                    """;
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$vid", 100 - i);
+                command.Parameters.AddWithValue("$cid", i + 1);
+                command.Parameters.AddWithValue("$hash", hash);
+                command.Parameters.AddWithValue("$vector", MemoryMarshal.AsBytes(embedder.Embed(lines[i]).AsSpan()).ToArray());
+                command.Parameters.AddWithValue("$segment", $"manual:{i + 1}");
+                command.Parameters.AddWithValue("$position", i + 1);
+                command.Parameters.AddWithValue("$content", lines[i]);
+                await command.ExecuteNonQueryAsync();
             }
-            Assert.NotEmpty(rows);
-            await using var write = connection.CreateCommand();
-            write.CommandText = "UPDATE embeddings SET vector = $v WHERE id = $id";
-            var v = write.Parameters.Add("$v", SqliteType.Blob);
-            var id = write.Parameters.Add("$id", SqliteType.Integer);
-            foreach (var row in rows)
-            {
-                (v.Value, id.Value) = (row.Blob, row.Id);
-                await write.ExecuteNonQueryAsync();
-            }
-            write.CommandText = "ALTER TABLE embeddings DROP COLUMN format";
-            write.Parameters.Clear();
-            await write.ExecuteNonQueryAsync();
         }
 
         await using (var k = await KnowledgeHarness.StartAsync(embedder, folder: folder))
         {
-            var after = await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], "coolant filter hours", 3, SearchMethod.Semantic), default);
-            Assert.Equal(before.Select(h => h.Content), after.Select(h => h.Content));
-            for (var i = 0; i < before.Count; i++) Assert.Equal(before[i].Score, after[i].Score, 3);
-            // New content next to the old rows is stored as float16 and found.
-            await k.IngestTextAsync("ds", "extra", "Lubricate the linear guides monthly.");
+            var query = "coolant filter hours";
+            var found = await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], query, 5, SearchMethod.Semantic), default);
+            // Same ranking and scores as exact cosines of the original float32 vectors (float16 now: 1e-3).
+            var q = embedder.Embed(query);
+            var expected = lines.Select(l => (Line: l, Score: System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(embedder.Embed(l), q)))
+                .Where(e => e.Score > 0).OrderByDescending(e => e.Score).ToList();
+            Assert.Equal(expected.Select(e => e.Line), found.Select(h => h.Content));
+            for (var i = 0; i < found.Count; i++) Assert.Equal(expected[i].Score, found[i].Score, 3);
+            // The FTS5 table is gone; full-text search runs on the in-memory index built from the same rows.
+            var keyword = await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], "emergency buttons", 1, SearchMethod.FullText), default);
+            Assert.Equal("Emergency stop buttons must be tested weekly.", Assert.Single(keyword).Content);
+
+            // New content next to the old rows goes to the vector file and is found; old content is not embedded again.
+            await k.IngestTextAsync("ds", "extra", "Lubricate the linear guides monthly.\nReplace the coolant filter every 500 hours.");
             var hit = Assert.Single(await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], "lubricate linear guides", 1, SearchMethod.Semantic), default));
             Assert.Equal("Lubricate the linear guides monthly.", hit.Content);
+        }
+        await using (var check = new SqliteConnection($"Data Source={folder.Combine("knowledge.db")};Pooling=false"))
+        {
+            await check.OpenAsync();
+            await using var command = check.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('embeddings', 'chunks_fts')";
+            Assert.Equal(0L, await command.ExecuteScalarAsync());
+            command.CommandText = "SELECT count FROM vector_files WHERE model = 'embedded/hashing-384'";
+            Assert.Equal(6L, await command.ExecuteScalarAsync()); // the five old vectors and one new
         }
     }
 

@@ -1,5 +1,6 @@
 using Dify.Knowledge.Index;
 using Dify.Knowledge.Storage;
+using Dify.Knowledge.Storage.Vectors;
 using Dify.Models.Embeddings;
 using Microsoft.Extensions.Logging;
 
@@ -7,10 +8,11 @@ namespace Dify.Knowledge.Pipeline.Steps;
 
 /// <summary>
 /// indexing: takes the pending chunks a batch at a time, embeds only content with no stored vector for the dataset's
-/// model (so nothing is embedded twice, across documents and across restarts), then in one transaction stores the
-/// vectors, adds the chunks to the full-text index, marks them indexed and saves progress. The next batch is read and
-/// embedded while the current one is written (CPU and I/O overlap). A batch whose vectors were paid for is always
-/// saved, even when cancelled; cancellation stops before the next. Economy datasets skip embedding.
+/// model (so nothing is embedded twice, across documents and across restarts), then appends the new vectors to the
+/// model's vector file and, in one transaction, marks the chunks indexed with their vectors' ordinals, moves the file's
+/// committed count and saves progress. The next batch is read and embedded while the current one is written (CPU and
+/// I/O overlap). A batch whose vectors were paid for is always saved, even when cancelled; cancellation stops before
+/// the next. Economy datasets skip embedding.
 /// </summary>
 internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex index, IEmbeddingModel embeddings, IngestionOptions options, ILogger logger) : IIngestionStep
 {
@@ -21,7 +23,7 @@ internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex
 
     public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
     {
-        var next = PrepareAsync(context, after: 0, known: [], cancellationToken);
+        var next = PrepareAsync(context, after: 0, known: new Dictionary<byte[], float[]>(ContentHashComparer.Instance), cancellationToken);
         while (true)
         {
             var (pending, vectors) = await next.ConfigureAwait(false);
@@ -39,48 +41,87 @@ internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex
         }
     }
 
-    /// <summary>The next batch after chunk <paramref name="after"/>, with a vector for every distinct content.</summary>
-    private async Task<(List<PendingChunk>, Dictionary<string, StoredVector>)> PrepareAsync(
-        IngestionContext context, long after, Dictionary<string, StoredVector> known, CancellationToken ct)
+    /// <summary>
+    /// The next batch after chunk <paramref name="after"/>, with a vector for every distinct content: read from the
+    /// model's file, taken from the previous batch (<paramref name="known"/>: it may not be written yet), or embedded.
+    /// </summary>
+    private async Task<(List<PendingChunk>, Dictionary<byte[], float[]>)> PrepareAsync(
+        IngestionContext context, long after, Dictionary<byte[], float[]> known, CancellationToken ct)
     {
         var dataset = context.Dataset;
         List<PendingChunk> pending;
-        Dictionary<string, StoredVector> vectors = [];
+        VectorSet? set = null;
+        var vectors = new Dictionary<byte[], float[]>(ContentHashComparer.Instance);
         await using (var read = await database.ReadAsync(ct).ConfigureAwait(false))
         {
             pending = await ChunkRows.PendingAsync(read.Connection, dataset.Id, context.DocumentId, after, options.IndexBatchSize, ct).ConfigureAwait(false);
             if (pending.Count == 0 || !dataset.HasVectors) return (pending, vectors);
-            // The previous batch may not be committed yet: its vectors count as stored.
-            var lookup = pending.Select(p => p.Hash).DistinctBy(Convert.ToHexString).Where(h => !known.ContainsKey(Convert.ToHexString(h)));
-            vectors = await ChunkRows.VectorsAsync(read.Connection, dataset.EmbeddingKey, lookup, ct).ConfigureAwait(false);
+            set = await database.Vectors.FindAsync(read.Connection, dataset.EmbeddingKey, ct).ConfigureAwait(false);
         }
+        var missing = new List<PendingChunk>();
         foreach (var p in pending)
         {
-            var key = Convert.ToHexString(p.Hash);
-            if (!vectors.ContainsKey(key) && known.TryGetValue(key, out var previous)) vectors[key] = previous;
+            if (vectors.ContainsKey(p.Hash)) continue;
+            if (known.TryGetValue(p.Hash, out var previous)) vectors[p.Hash] = previous;
+            else if (set is not null && set.TryFind(p.Hash, out var ordinal))
+            {
+                var stored = new float[set.Dimensions];
+                set.Read(ordinal, stored);
+                vectors[p.Hash] = stored;
+            }
+            else
+            {
+                vectors[p.Hash] = [];
+                missing.Add(p);
+            }
         }
-
-        var missing = pending.DistinctBy(p => Convert.ToHexString(p.Hash)).Where(p => !vectors.ContainsKey(Convert.ToHexString(p.Hash))).ToList();
         if (missing.Count > 0)
         {
             var embedded = await _batcher.EmbedAsync(dataset.EmbeddingProvider, dataset.EmbeddingModel, missing.Select(p => p.Content).ToList(), ct).ConfigureAwait(false);
-            for (var i = 0; i < missing.Count; i++) vectors[Convert.ToHexString(missing[i].Hash)] = new StoredVector(0, embedded[i]);
+            for (var i = 0; i < missing.Count; i++) vectors[missing[i].Hash] = embedded[i];
         }
         return (pending, vectors);
     }
 
-    private async Task WriteAsync(IngestionContext context, List<PendingChunk> pending, Dictionary<string, StoredVector> vectors)
+    private async Task WriteAsync(IngestionContext context, List<PendingChunk> pending, Dictionary<byte[], float[]> vectors)
     {
         var dataset = context.Dataset;
         var ct = CancellationToken.None; // see the class summary: paid-for vectors are kept
         await using var write = await database.WriteAsync(ct).ConfigureAwait(false);
-        await write.Connection.InTransactionAsync(async () =>
+        var ordinals = new Dictionary<byte[], long>(ContentHashComparer.Instance);
+        VectorSet? set = null;
+        if (dataset.HasVectors && vectors.Values.FirstOrDefault(v => v.Length > 0) is { } sample)
         {
-            await ChunkRows.MarkIndexedAsync(write.Connection, dataset.EmbeddingKey, vectors, pending, ct).ConfigureAwait(false);
-            // Chunks are indexed in order, so every segment before the last one seen is complete.
-            await DocumentStore.SetProgressAsync(write.Connection, dataset.Id, context.DocumentId, pending[^1].Position - 1, ct).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false);
-        index.ApplyIndexed(dataset.Id, context.DocumentId,
-            pending.Select(p => (p.Id, p.ParentId, dataset.HasVectors ? vectors.GetValueOrDefault(Convert.ToHexString(p.Hash))?.Vector : null)));
+            set = await database.Vectors.GetAsync(write.Connection, dataset.EmbeddingKey, sample.Length, ct).ConfigureAwait(false);
+            // The file decides: content stored meanwhile (another document, the previous batch) is not appended again.
+            var fresh = new List<(byte[] Hash, float[] Vector)>();
+            foreach (var (hash, vector) in vectors)
+            {
+                if (set.TryFind(hash, out var ordinal)) ordinals[hash] = ordinal;
+                else fresh.Add((hash, vector));
+            }
+            var appended = set.Append(fresh);
+            for (var i = 0; i < fresh.Count; i++) ordinals[fresh[i].Hash] = appended[i];
+        }
+        try
+        {
+            await write.Connection.InTransactionAsync(async () =>
+            {
+                await ChunkRows.MarkIndexedAsync(write.Connection, pending.Select(p => (p.Id, ordinals.TryGetValue(p.Hash, out var o) ? o : (long?)null)), ct).ConfigureAwait(false);
+                // Chunks are indexed in order, so every segment before the last one seen is complete.
+                await DocumentStore.SetProgressAsync(write.Connection, dataset.Id, context.DocumentId, pending[^1].Position - 1, ct).ConfigureAwait(false);
+                if (set is not null) await set.StageCommitAsync(write.Connection, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            set?.RolledBack();
+            throw;
+        }
+        set?.Committed();
+        index.ApplyIndexed(dataset.Id, context.DocumentId, set, pending.Select(p => new IndexedRow(
+            p.Id, p.ParentId, p.Content,
+            ordinals.TryGetValue(p.Hash, out var o) ? o : -1,
+            dataset.HasVectors ? vectors.GetValueOrDefault(p.Hash) : null)));
     }
 }

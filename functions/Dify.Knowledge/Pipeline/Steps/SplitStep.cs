@@ -51,7 +51,7 @@ internal sealed class SplitStep(KnowledgeDatabase database, IngestionOptions opt
         await using var lease = await database.WriteAsync(ct).ConfigureAwait(false);
         await lease.Connection.InTransactionAsync(async () =>
         {
-            await using (var writer = new ChunkRows.Writer(lease.Connection, context.Dataset.Id, context.DocumentId))
+            await using (var writer = await ChunkRows.Writer.OpenAsync(lease.Connection, context.Dataset.Id, context.DocumentId, ct).ConfigureAwait(false))
             {
                 foreach (var draft in batch) await writer.AddAsync(draft, ct).ConfigureAwait(false);
             }
