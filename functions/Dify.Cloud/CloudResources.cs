@@ -20,10 +20,10 @@ namespace Dify.Cloud;
 /// </summary>
 public sealed class CloudResources(
     AzureStoreAccount account, CloudTables tables, TableKnowledgeCatalog catalog, TableEdgeEventStore edgeEvents, IModelProviders models, IOptions<CloudKnowledgeOptions> knowledge,
-    IOptions<CloudStorageOptions> storage, ILoggerFactory loggers)
+    IOptions<CloudStorageOptions> storage, IOptions<IngestionOptions> ingestion, ILoggerFactory loggers)
     : IHostedService, IAsyncDisposable
 {
-    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, catalog, edgeEvents, models, knowledge.Value, storage.Value, loggers));
+    private readonly Lazy<Task<Opened>> _opened = new(() => OpenAsync(account, tables, catalog, edgeEvents, models, knowledge.Value, storage.Value, ingestion.Value, loggers));
 
     public sealed record Opened(TableRunEventLog Events, KnowledgeDatabase KnowledgeFile, KnowledgeIngestor Ingestor);
 
@@ -40,7 +40,7 @@ public sealed class CloudResources(
     }
 
     private static async Task<Opened> OpenAsync(AzureStoreAccount account, CloudTables tables, TableKnowledgeCatalog catalog, TableEdgeEventStore edgeEvents, IModelProviders models, CloudKnowledgeOptions options,
-        CloudStorageOptions storage, ILoggerFactory loggers)
+        CloudStorageOptions storage, IngestionOptions ingestion, ILoggerFactory loggers)
     {
         await account.EnsureCreatedAsync().ConfigureAwait(false);
         await account.Blobs.CreateContainerIfNotExistsAsync(storage.FilesContainer).ConfigureAwait(false);
@@ -55,7 +55,7 @@ public sealed class CloudResources(
         var file = await KnowledgeDatabase.OpenAsync(Path.Combine(work, "knowledge.db"), CancellationToken.None).ConfigureAwait(false);
         var embeddings = new EmbeddingRouter(new HashingEmbeddingModel(), models.Embeddings);
         var index = new SqliteKnowledgeIndex(file, embeddings, logger: loggers.CreateLogger<SqliteKnowledgeIndex>());
-        var ingestor = new KnowledgeIngestor(file, index, embeddings, logger: loggers.CreateLogger<KnowledgeIngestor>());
+        var ingestor = new KnowledgeIngestor(file, index, embeddings, ingestion, loggers.CreateLogger<KnowledgeIngestor>());
         return new Opened(events, file, ingestor);
     }
 

@@ -60,6 +60,8 @@ public static class CloudServiceCollectionExtensions
         services.AddOptions<CloudStorageOptions>().Bind(configuration.GetSection(CloudStorageOptions.SectionName));
         services.AddOptions<CloudSearchOptions>().Bind(configuration.GetSection(CloudSearchOptions.SectionName));
         services.AddOptions<CloudKnowledgeOptions>().Bind(configuration.GetSection(CloudKnowledgeOptions.SectionName));
+        // Same section as the local host: the PDF license choice reaches ingestion and the document-extractor node.
+        services.AddOptions<Dify.Knowledge.Pipeline.IngestionOptions>().Bind(configuration.GetSection("Knowledge:Ingestion"));
         services.AddOptions<CloudIoTHubOptions>().Bind(configuration.GetSection(CloudIoTHubOptions.SectionName));
         services.AddOptions<CloudSandboxOptions>().Bind(configuration.GetSection(CloudSandboxOptions.SectionName));
         services.AddOptions<LocalSandboxOptions>().Bind(configuration.GetSection("Sandbox"));

@@ -30,7 +30,12 @@ internal static class DatasetAccess
     public static async Task<(DatasetRecord Dataset, JsonObject Attributes)> DatasetAsync(IDatasetBackend backend, string datasetId, CancellationToken ct)
     {
         var dataset = await backend.GetDatasetAsync(datasetId, ct) ?? throw DatasetErrors.DatasetNotFound();
-        return (dataset, await backend.GetAttributesAsync(datasetId, null, ct) ?? []);
+        var attributes = await backend.GetAttributesAsync(datasetId, null, ct) ?? [];
+        // Datasets saved before the settings kept reranking have it only in the retrieval_model the client last sent;
+        // for the others that model is already part of the settings, and applying it again changes nothing.
+        if (dataset.Retrieval is { Reranking: null } && attributes["retrieval_model"] is JsonObject sent)
+            dataset = dataset with { Retrieval = RetrievalModels.Settings(sent, dataset.RetrievalSettings) };
+        return (dataset, attributes);
     }
 
     public static async Task<(DocumentRecord Document, JsonObject Attributes)> DocumentAsync(IDatasetBackend backend, string datasetId, string documentId, CancellationToken ct)

@@ -34,7 +34,7 @@ internal static class DatasetJson
             ["embedding_model"] = technique == "economy" ? null : dataset.EmbeddingModel,
             ["embedding_model_provider"] = technique == "economy" ? null : dataset.EmbeddingProvider,
             ["embedding_available"] = true,
-            ["retrieval_model_dict"] = RetrievalModel(dataset.RetrievalSettings, a["retrieval_model"] as JsonObject),
+            ["retrieval_model_dict"] = RetrievalModel(dataset.RetrievalSettings),
             ["summary_index_setting"] = a["summary_index_setting"]?.DeepClone(),
             ["tags"] = new JsonArray([.. (tags ?? []).Select(t => (JsonNode)new JsonObject { ["id"] = t.Id, ["name"] = t.Name, ["type"] = "knowledge" })]),
             ["doc_form"] = a["doc_form"]?.GetValue<string>(),
@@ -60,27 +60,6 @@ internal static class DatasetJson
         };
     }
 
-    /// <summary>retrieval_model_dict: the settings in force, over what the client last sent (reranking fields echo it).</summary>
-    public static JsonObject RetrievalModel(DatasetRetrievalSettings settings, JsonObject? given)
-    {
-        var json = given?.DeepClone() as JsonObject ?? [];
-        json["search_method"] = settings.SearchMethod.ToDify();
-        json["top_k"] = settings.TopK;
-        json["score_threshold_enabled"] = settings.ScoreThreshold is not null;
-        json["score_threshold"] = settings.ScoreThreshold ?? (given?["score_threshold"] is JsonValue t && t.TryGetValue<double>(out var v) ? v : 0.0);
-        json["reranking_enable"] ??= false;
-        json["reranking_mode"] ??= null;
-        json["reranking_model"] ??= new JsonObject { ["reranking_provider_name"] = "", ["reranking_model_name"] = "" };
-        if (settings.Weights is { } w)
-        {
-            json["weights"] = new JsonObject
-            {
-                ["weight_type"] = given?["weights"]?["weight_type"]?.DeepClone() ?? "customized",
-                ["vector_setting"] = new JsonObject { ["vector_weight"] = w.VectorWeight, ["embedding_provider_name"] = "", ["embedding_model_name"] = "" },
-                ["keyword_setting"] = new JsonObject { ["keyword_weight"] = w.KeywordWeight },
-            };
-        }
-        else json["weights"] ??= null;
-        return json;
-    }
+    /// <summary>retrieval_model_dict: Dify's dataset_retrieval_model_fields, every one from the stored settings.</summary>
+    public static JsonObject RetrievalModel(DatasetRetrievalSettings settings) => RetrievalJson.ToJson(settings);
 }

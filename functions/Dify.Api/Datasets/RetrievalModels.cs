@@ -7,6 +7,10 @@ namespace Dify.Api.Datasets;
 /// <summary>Dify's retrieval_model JSON to the engine's settings and query options.</summary>
 internal static class RetrievalModels
 {
+    /// <summary>
+    /// The settings a retrieval_model gives, each field absent from it kept from <paramref name="fallback"/>: search
+    /// method, top_k, threshold (score_threshold is kept while disabled, as Dify stores it), weights and reranking.
+    /// </summary>
     public static DatasetRetrievalSettings Settings(JsonObject? model, DatasetRetrievalSettings fallback)
     {
         if (model is null) return fallback;
@@ -15,13 +19,48 @@ internal static class RetrievalModels
             : fallback.SearchMethod;
         var topK = JsonArgs.Int(model, "top_k") ?? fallback.TopK;
         if (topK is < 1 or > 100) throw ApiErrors.InvalidParam("top_k must be between 1 and 100");
-        double? threshold = JsonArgs.Bool(model, "score_threshold_enabled") switch
+        var given = JsonArgs.Double(model, "score_threshold");
+        var (threshold, kept) = JsonArgs.Bool(model, "score_threshold_enabled") switch
         {
-            true => JsonArgs.Double(model, "score_threshold") ?? 0,
-            false => null,
-            null => fallback.ScoreThreshold,
+            true => (given ?? fallback.ScoreThreshold ?? fallback.KeptScoreThreshold ?? 0, (double?)null),
+            false => ((double?)null, given ?? fallback.ScoreThreshold ?? fallback.KeptScoreThreshold),
+            null => fallback.ScoreThreshold is not null ? (given ?? fallback.ScoreThreshold, null) : (null, given ?? fallback.KeptScoreThreshold),
         };
-        return new DatasetRetrievalSettings(method, topK, threshold, Weights(model) ?? fallback.Weights);
+        // "weights": null clears them (Dify returns null for a model without weights); absent keeps them.
+        var cleared = model.ContainsKey("weights") && model["weights"] is null;
+        return new DatasetRetrievalSettings(method, topK, threshold, cleared ? null : Weights(model) ?? fallback.Weights, StoredReranking(model, fallback.Reranking),
+            kept, cleared ? null : WeightLabels(model) ?? fallback.WeightLabels);
+    }
+
+    /// <summary>reranking_enable, reranking_mode, reranking_model as the dataset stores them; absent fields keep <paramref name="fallback"/>'s.</summary>
+    private static DatasetReranking? StoredReranking(JsonObject model, DatasetReranking? fallback)
+    {
+        var mode = JsonArgs.String(model, "reranking_mode");
+        if (mode is not (null or DatasetReranking.RerankingModelMode or DatasetReranking.WeightedScoreMode))
+            throw ApiErrors.InvalidParam("reranking_mode must be reranking_model or weighted_score");
+        var enabled = JsonArgs.Bool(model, "reranking_enable");
+        var rerankModel = model["reranking_model"] switch
+        {
+            null => null,
+            JsonObject o => o,
+            _ => throw ApiErrors.InvalidParam("reranking_model must be an object {reranking_provider_name, reranking_model_name}"),
+        };
+        if (enabled is null && mode is null && rerankModel is null && !model.ContainsKey("reranking_mode")) return fallback;
+        var before = fallback ?? DatasetReranking.Off;
+        return new DatasetReranking(
+            enabled ?? before.Enabled,
+            model.ContainsKey("reranking_mode") ? mode : before.Mode,
+            rerankModel is null ? before.Provider : JsonArgs.String(rerankModel, "reranking_provider_name") ?? "",
+            rerankModel is null ? before.Model : JsonArgs.String(rerankModel, "reranking_model_name") ?? "");
+    }
+
+    private static WeightLabels? WeightLabels(JsonObject model)
+    {
+        if (JsonArgs.Object(model, "weights") is not { } w) return null;
+        var vector = w["vector_setting"] as JsonObject;
+        return new WeightLabels(JsonArgs.String(w, "weight_type"),
+            vector is null ? "" : JsonArgs.String(vector, "embedding_provider_name") ?? "",
+            vector is null ? "" : JsonArgs.String(vector, "embedding_model_name") ?? "");
     }
 
     public static RetrievalWeights? Weights(JsonObject model)

@@ -24,19 +24,20 @@ internal static class RetrieveEndpoints
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        var (dataset, datasetAttributes) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
+        var (dataset, _) = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var query = JsonArgs.String(body, "query");
         if (string.IsNullOrWhiteSpace(query)) throw ApiErrors.InvalidParam("query is required");
-        // Like Dify's hit testing: without a retrieval_model the dataset's own (reranking included) applies.
-        var model = JsonArgs.Object(body, "retrieval_model") ?? datasetAttributes["retrieval_model"] as JsonObject;
+        // Like Dify's hit testing: without a retrieval_model the dataset's stored one (reranking included) applies.
+        var model = JsonArgs.Object(body, "retrieval_model");
         var settings = RetrievalModels.Settings(model, dataset.RetrievalSettings);
-        var reranking = RetrievalModels.Reranking(model);
-        if (reranking is null && settings is { SearchMethod: SearchMethod.Hybrid, Weights: { } weights } && model?["weights"] is not null)
+        var reranking = model is null ? settings.EffectiveReranking() : RetrievalModels.Reranking(model);
+        if (reranking is null or { Mode: RerankingMode.None } && settings is { SearchMethod: SearchMethod.Hybrid, Weights: { } weights } && (model is null || model["weights"] is not null))
             reranking = new RerankingSettings(RerankingMode.WeightedScore, weights);
         // A rerank model scores the retrieved candidates itself: the threshold then applies to its scores (Dify's DataPostProcessor).
         var byModel = reranking is { Mode: RerankingMode.RerankingModel };
         var knowledgeQuery = new KnowledgeQuery([datasetId], query, settings.TopK, settings.SearchMethod,
-            byModel ? null : settings.ScoreThreshold, byModel ? RerankingSettings.None : reranking, RetrievalModels.Filter(model));
+            byModel && !settings.SearchMethod.ThresholdsCandidatesBeforeRerank() ? null : settings.ScoreThreshold,
+            byModel ? RerankingSettings.None : reranking, RetrievalModels.Filter(model));
 
         IReadOnlyList<KnowledgeHit> hits;
         try

@@ -31,7 +31,7 @@ internal static class SegmentJson
         ["content"] = c.Content,
         ["position"] = c.Position,
         ["word_count"] = c.Content.Length,
-        ["type"] = "automatic",
+        ["type"] = c.Type,
         ["created_at"] = document.CreatedAt,
         ["updated_at"] = document.CompletedAt ?? document.CreatedAt,
     };

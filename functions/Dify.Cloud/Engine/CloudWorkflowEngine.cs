@@ -1,5 +1,7 @@
 using Dify.Cloud.Configuration;
 using Dify.Cloud.Files;
+using Dify.Knowledge.Extraction;
+using Dify.Knowledge.Pipeline;
 using Dify.Storage.AzureStores;
 using Dify.Workflows.Dsl;
 using Dify.Workflows.Engine;
@@ -38,7 +40,9 @@ public static class CloudWorkflowEngine
             var files = sp.GetRequiredService<IFileStorage>();
             // Resolved on first use: a deployment without AI Search still runs apps that do not retrieve.
             var retriever = new LazyRetriever(() => sp.GetRequiredService<IKnowledgeRetriever>());
-            return new NodeExecutorRegistry(StandardNodeExecutors.Create(models, sandbox, files, retriever));
+            // PDFs in the document extractor under the Knowledge:Ingestion license choice, like document ingestion.
+            var documents = PdfDocumentTextExtractor.For(sp.GetRequiredService<IOptions<IngestionOptions>>().Value);
+            return new NodeExecutorRegistry(StandardNodeExecutors.Create(models, sandbox, files, retriever, documents: documents));
         });
         services.AddSingleton(sp => new WorkflowAppLoader(new DslImporter(), new WorkflowCompiler(sp.GetRequiredService<NodeExecutorRegistry>())));
         services.AddSingleton<IWorkflowCatalog, StoreBackedWorkflowCatalog>();

@@ -1,4 +1,5 @@
 using Dify.Knowledge.Embedding;
+using Dify.Knowledge.Extraction;
 using Dify.Knowledge.Index;
 using Dify.Knowledge.Pipeline;
 using Dify.Knowledge.Storage;
@@ -40,16 +41,18 @@ internal sealed class LocalAdapters : IAsyncDisposable
         var embeddings = new EmbeddingRouter(new HashingEmbeddingModel(), models.Embeddings);
         var knowledgeDb = await KnowledgeDatabase.OpenAsync(Path.Combine(dataDirectory, "knowledge.db"), cancellationToken);
         var index = new SqliteKnowledgeIndex(knowledgeDb, embeddings, logger: loggers.CreateLogger<SqliteKnowledgeIndex>());
+        var ingestion = configuration.GetSection("Knowledge:Ingestion").Get<IngestionOptions>() ?? new IngestionOptions();
         var adapters = new LocalAdapters
         {
             Models = models,
             Knowledge = index,
-            Ingestor = new KnowledgeIngestor(knowledgeDb, index, embeddings,
-                configuration.GetSection("Knowledge:Ingestion").Get<IngestionOptions>() ?? new IngestionOptions(), loggers.CreateLogger<KnowledgeIngestor>()),
+            Ingestor = new KnowledgeIngestor(knowledgeDb, index, embeddings, ingestion, loggers.CreateLogger<KnowledgeIngestor>()),
             Sandbox = new LocalCodeSandbox(sandboxOptions, loggers.CreateLogger<LocalCodeSandbox>()),
             Files = new LocalFolderFileStorage(Path.Combine(dataDirectory, "files"), remoteClient: http),
         };
-        adapters.Executors.AddRange(StandardNodeExecutors.Create(adapters.Models, adapters.Sandbox, adapters.Files, adapters.Knowledge, http));
+        adapters.Executors.AddRange(StandardNodeExecutors.Create(adapters.Models, adapters.Sandbox, adapters.Files, adapters.Knowledge, http,
+            // The workflow document extractor reads PDFs under the same license choice as ingestion.
+            PdfDocumentTextExtractor.For(ingestion)));
         adapters._owned.Add(adapters.Sandbox);
         adapters._owned.Add(http);
         adapters._owned.Add(knowledgeDb);

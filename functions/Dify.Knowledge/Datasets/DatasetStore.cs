@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Dify.Knowledge.Storage;
 using Dify.Workflows.Knowledge;
 
@@ -56,46 +54,5 @@ public sealed class DatasetStore(KnowledgeDatabase database)
                 reader.IsDBNull(6) ? null : RetrievalJson.Read(reader.GetString(6))));
         }
         return result;
-    }
-}
-
-/// <summary>DatasetRetrievalSettings as Dify's retrieval_model JSON.</summary>
-internal static class RetrievalJson
-{
-    public static string Write(DatasetRetrievalSettings settings)
-    {
-        var json = new JsonObject
-        {
-            ["search_method"] = settings.SearchMethod.ToDify(),
-            ["top_k"] = settings.TopK,
-            ["score_threshold_enabled"] = settings.ScoreThreshold is not null,
-            ["score_threshold"] = settings.ScoreThreshold,
-        };
-        if (settings.Weights is { } w)
-        {
-            json["weights"] = new JsonObject
-            {
-                ["vector_setting"] = new JsonObject { ["vector_weight"] = w.VectorWeight },
-                ["keyword_setting"] = new JsonObject { ["keyword_weight"] = w.KeywordWeight },
-            };
-        }
-        return json.ToJsonString();
-    }
-
-    public static DatasetRetrievalSettings Read(string text)
-    {
-        var json = JsonNode.Parse(text) as JsonObject ?? [];
-        var method = SearchMethods.Parse(json["search_method"]?.GetValue<string>()) ?? SearchMethod.Semantic;
-        var topK = json["top_k"] is JsonValue k ? k.GetValue<int>() : DatasetRetrievalSettings.Default.TopK;
-        var threshold = json["score_threshold_enabled"] is JsonValue e && e.GetValue<bool>() && json["score_threshold"] is JsonValue t
-            ? t.GetValue<double>() : (double?)null;
-        RetrievalWeights? weights = null;
-        if (json["weights"] is JsonObject w)
-        {
-            weights = new RetrievalWeights(
-                Convert.ToDouble(w["vector_setting"]?["vector_weight"]?.GetValue<double>() ?? 0.7, CultureInfo.InvariantCulture),
-                Convert.ToDouble(w["keyword_setting"]?["keyword_weight"]?.GetValue<double>() ?? 0.3, CultureInfo.InvariantCulture));
-        }
-        return new DatasetRetrievalSettings(method, topK, threshold, weights);
     }
 }

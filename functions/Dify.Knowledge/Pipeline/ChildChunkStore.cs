@@ -37,8 +37,8 @@ public sealed class ChildChunkStore
         {
             await using var insert = c.CreateCommand();
             insert.CommandText = """
-                INSERT INTO chunks(dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed, enabled)
-                SELECT p.dataset_id, p.document_id, $segment || ':' || n.next, p.position, n.next, p.id, 2, $content, $hash, 0, p.enabled
+                INSERT INTO chunks(dataset_id, document_id, segment_id, position, child_position, parent_id, kind, content, content_hash, indexed, enabled, child_type)
+                SELECT p.dataset_id, p.document_id, $segment || ':' || n.next, p.position, n.next, p.id, 2, $content, $hash, 0, p.enabled, $type
                 FROM chunks p, (SELECT COALESCE(MAX(child_position), 0) + 1 AS next FROM chunks WHERE parent_id = $parent) n
                 WHERE p.id = $parent
                 RETURNING segment_id
@@ -47,6 +47,7 @@ public sealed class ChildChunkStore
             insert.Parameters.AddWithValue("$content", content);
             insert.Parameters.AddWithValue("$hash", ChunkRows.Hash(content));
             insert.Parameters.AddWithValue("$parent", parentRow);
+            insert.Parameters.AddWithValue("$type", ChildChunkTypes.Customized);
             // A parent whose children are searched is not searched itself.
             await SetParentKindAsync(c, parentRow, ct).ConfigureAwait(false);
             return (string?)await insert.ExecuteScalarAsync(ct).ConfigureAwait(false);
@@ -59,7 +60,8 @@ public sealed class ChildChunkStore
             var row = await ChildRowAsync(c, parentRow, childId, ct).ConfigureAwait(false);
             if (row == 0) return null;
             await using var update = c.CreateCommand();
-            update.CommandText = "UPDATE chunks SET content = $content, content_hash = $hash, indexed = 0, embedding_id = NULL WHERE id = $row";
+            update.CommandText = "UPDATE chunks SET content = $content, content_hash = $hash, indexed = 0, embedding_id = NULL, child_type = $type WHERE id = $row";
+            update.Parameters.AddWithValue("$type", ChildChunkTypes.Customized);
             update.Parameters.AddWithValue("$content", content);
             update.Parameters.AddWithValue("$hash", ChunkRows.Hash(content));
             update.Parameters.AddWithValue("$row", row);

@@ -15,4 +15,12 @@ public sealed record SegmentDraft(string Content, string? Answer = null, IReadOn
 public sealed record SegmentEdit(string? Content = null, bool? Enabled = null, string? Answer = null, IReadOnlyList<string>? Keywords = null);
 
 /// <summary>A child chunk of a parent-child segment (what is embedded and searched).</summary>
-public sealed record ChildChunkRecord(string Id, int Position, string Content, string Hash, bool Indexed);
+/// <param name="Type">Dify's child chunk type: "automatic" (made by the splitter) or "customized" (added or edited through the API).</param>
+public sealed record ChildChunkRecord(string Id, int Position, string Content, string Hash, bool Indexed, string Type = ChildChunkTypes.Automatic);
+
+/// <summary>The values of Dify's ChildChunk.type.</summary>
+public static class ChildChunkTypes
+{
+    public const string Automatic = "automatic";
+    public const string Customized = "customized";
+}

@@ -226,7 +226,7 @@ public sealed class SegmentStore
             """;
         command.CommandText = $"""
             SELECT id, segment_id, position, child_position, COALESCE(parent_id, 0), kind, content, content_hash, indexed, enabled,
-                keywords_json, answer, hit_count
+                keywords_json, answer, hit_count, child_type
             FROM chunks WHERE dataset_id = $dataset AND document_id = $doc{filter} ORDER BY position, child_position, id
             """;
         command.Parameters.AddWithValue("$dataset", datasetId);
@@ -242,7 +242,7 @@ public sealed class SegmentStore
             if (reader.GetInt32(5) == ChunkRows.KindChild)
             {
                 if (byRow.TryGetValue(reader.GetInt64(4), out var list))
-                    list.Add(new ChildChunkRecord(reader.GetString(1), reader.GetInt32(3), reader.GetString(6), hash, indexed));
+                    list.Add(new ChildChunkRecord(reader.GetString(1), reader.GetInt32(3), reader.GetString(6), hash, indexed, reader.GetString(13)));
                 continue;
             }
             var children = new List<ChildChunkRecord>();

@@ -14,6 +14,8 @@ internal static class KnowledgeMigrations
         ("chunks", "keywords_json", "TEXT"),
         ("chunks", "answer", "TEXT"),
         ("chunks", "hit_count", "INTEGER NOT NULL DEFAULT 0"),
+        // Dify's child chunk type: made by the splitter (every row written before this column) or by a user's edit.
+        ("chunks", "child_type", "TEXT NOT NULL DEFAULT 'automatic'"),
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken ct)

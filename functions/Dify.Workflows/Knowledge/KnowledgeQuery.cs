@@ -15,6 +15,13 @@ public static class SearchMethods
         _ => "keyword_search",
     };
 
+    /// <summary>
+    /// With a rerank model, whether the score threshold also filters the retrieved candidates before reranking: Dify's
+    /// RetrievalService passes it to the vector search only (full-text candidates are unfiltered; hybrid combines
+    /// scores we would compare against a threshold meant for rerank scores). It always applies to rerank scores.
+    /// </summary>
+    public static bool ThresholdsCandidatesBeforeRerank(this SearchMethod method) => method == SearchMethod.Semantic;
+
     public static SearchMethod? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         "semantic_search" or "semantic" => SearchMethod.Semantic,

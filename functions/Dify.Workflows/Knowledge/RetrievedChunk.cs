@@ -24,13 +24,3 @@ public sealed record RetrievedChunk(
 
 /// <summary>A dataset's name, description (what the single-mode router reads) and its own retrieval settings.</summary>
 public sealed record DatasetInfo(string Id, string Name, string? Description, DatasetRetrievalSettings Retrieval);
-
-/// <summary>The dataset's retrieval_model: used when a search does not override it (single mode, multiple mode per dataset).</summary>
-public sealed record DatasetRetrievalSettings(
-    SearchMethod SearchMethod = SearchMethod.Semantic,
-    int TopK = 4,
-    double? ScoreThreshold = null,
-    RetrievalWeights? Weights = null)
-{
-    public static DatasetRetrievalSettings Default { get; } = new();
-}

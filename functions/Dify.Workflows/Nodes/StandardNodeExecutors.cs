@@ -20,7 +20,9 @@ namespace Dify.Workflows.Nodes;
 public static class StandardNodeExecutors
 {
     /// <param name="http">The HTTP request node's client; null lets the node create its own.</param>
-    public static INodeExecutor[] Create(IModelProviders models, ICodeSandbox sandbox, IFileStorage files, IKnowledgeRetriever retriever, HttpClient? http = null) =>
+    /// <param name="documents">Reads the formats the document extractor does not (PDF); null keeps them unsupported.</param>
+    public static INodeExecutor[] Create(
+        IModelProviders models, ICodeSandbox sandbox, IFileStorage files, IKnowledgeRetriever retriever, HttpClient? http = null, IDocumentTextExtractor? documents = null) =>
     [
         new LlmNode(models, sandbox),
         new QuestionClassifierNode(models),
@@ -28,7 +30,7 @@ public static class StandardNodeExecutors
         new CodeNode(sandbox),
         new TemplateTransformNode(sandbox),
         http is null ? new HttpRequestNode(files) : new HttpRequestNode(http, files),
-        new DocumentExtractorNode(files),
+        new DocumentExtractorNode(files, external: documents),
         new KnowledgeRetrievalNode(retriever, models, models.Rerank),
     ];
 }

@@ -36,6 +36,21 @@ public abstract class KnowledgeCatalogContract
     }
 
     [Fact]
+    public async Task Retrieval_settings_keep_reranking_weight_labels_and_a_disabled_threshold()
+    {
+        var catalog = await CatalogAsync();
+        var reranked = new DatasetRecord("ds-rerank", "Reranked", Retrieval: new DatasetRetrievalSettings(SearchMethod.Hybrid, 5, null, new RetrievalWeights(0.6, 0.4),
+            new DatasetReranking(true, DatasetReranking.RerankingModelMode, "jina", "jina-reranker-v2-base-multilingual"), 0.35,
+            new WeightLabels("keyword_first", "openai", "text-embedding-3-small")));
+        await catalog.SaveDatasetAsync(reranked, CancellationToken.None);
+        Assert.Equal(reranked, await catalog.GetAsync("ds-rerank", CancellationToken.None));
+
+        var off = reranked with { Retrieval = reranked.RetrievalSettings with { Reranking = new DatasetReranking(false, DatasetReranking.WeightedScoreMode) } };
+        await catalog.SaveDatasetAsync(off, CancellationToken.None);
+        Assert.Equal(off, await catalog.GetAsync("ds-rerank", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Documents_round_trip_replace_list_and_delete_and_go_with_their_dataset()
     {
         var catalog = await CatalogAsync();

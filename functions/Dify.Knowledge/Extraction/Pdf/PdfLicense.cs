@@ -18,12 +18,14 @@ public sealed record PdfLicenseChoice(bool AcceptAgpl = false, string? LicenseKe
 /// </summary>
 internal static class PdfLicense
 {
+    /// <summary>Why a PDF is not read without a choice, and the settings that choose (shown to whoever uploaded it).</summary>
+    public const string Reason = "PDF extraction uses PDFsharp 6.5, which is licensed AGPL-3.0 or commercially. "
+        + "Set Knowledge:Ingestion:AcceptPdfSharpAgplLicense=true to accept the AGPL terms, or Knowledge:Ingestion:PdfSharpLicenseKey to a license key.";
+
     public static void Ensure(PdfLicenseChoice? choice, string name)
     {
         if (choice is null || !choice.Chosen)
-            throw new UnsupportedDocumentException(
-                $"Not supported: PDF '{name}' was not read because PDF extraction uses PDFsharp 6.5, which is licensed AGPL-3.0 or commercially. "
-                + "Set Knowledge:Ingestion:AcceptPdfSharpAgplLicense=true to accept the AGPL terms, or Knowledge:Ingestion:PdfSharpLicenseKey to a license key.");
+            throw new UnsupportedDocumentException($"Not supported: PDF '{name}' was not read because {char.ToLowerInvariant(Reason[0])}{Reason[1..]}");
         // Both calls only set PDFsharp's process-wide license state; repeating them is harmless.
         if (!string.IsNullOrWhiteSpace(choice.LicenseKey)) PdfSharpLicense.LoadLicense(choice.LicenseKey);
         else PdfSharpLicense.SetAgplLicense();

@@ -12,7 +12,23 @@ namespace Dify.Knowledge.Extraction.Pdf;
 internal static class PdfText
 {
     /// <summary>Opens <paramref name="bytes"/>; throws <see cref="UnsupportedDocumentException"/> for password-protected or unreadable files.</summary>
-    public static TextReader Open(byte[] bytes, string name)
+    public static TextReader Open(byte[] bytes, string name) => new PageReader(OpenDocument(bytes, name), name);
+
+    /// <summary>
+    /// Every page's text run together with nothing between pages, as Dify's document-extractor node gives a PDF
+    /// ("".join of each page's text). Pages without text add nothing; a PDF without any text gives "".
+    /// </summary>
+    public static string Concatenated(byte[] bytes, string name)
+    {
+        using var document = OpenDocument(bytes, name);
+        var fonts = new Dictionary<PdfDictionary, PdfFontDecoder>(ReferenceEqualityComparer.Instance);
+        var text = new System.Text.StringBuilder();
+        for (var page = 0; page < document.PageCount; page++)
+            text.Append(PageText(document, page, fonts, name).Text);
+        return text.ToString();
+    }
+
+    private static PdfDocument OpenDocument(byte[] bytes, string name)
     {
         var needsPassword = false;
         PdfDocument? document;
@@ -33,8 +49,24 @@ internal static class PdfText
             throw needsPassword ? Encrypted(name) : new UnsupportedDocumentException($"Failed to read PDF '{name}': {e.Message}");
         }
         // An aborted password prompt may also come back as no document rather than an exception.
-        if (needsPassword || document is null) throw Encrypted(name);
-        return new PageReader(document, name);
+        if (needsPassword || document is null)
+        {
+            document?.Dispose();
+            throw Encrypted(name);
+        }
+        return document;
+    }
+
+    private static (string Text, int Images) PageText(PdfDocument document, int page, Dictionary<PdfDictionary, PdfFontDecoder> fonts, string name)
+    {
+        try
+        {
+            return PdfPageText.Extract(document.Pages[page], fonts);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or UnsupportedDocumentException))
+        {
+            throw new UnsupportedDocumentException($"Failed to read page {page + 1} of PDF '{name}': {e.Message}");
+        }
     }
 
     private static UnsupportedDocumentException Encrypted(string name) =>
@@ -83,16 +115,7 @@ internal static class PdfText
                     if (_textPages == 0) throw NoText();
                     return false;
                 }
-                string text;
-                int images;
-                try
-                {
-                    (text, images) = PdfPageText.Extract(document.Pages[_page], _fonts);
-                }
-                catch (Exception e) when (e is not (OutOfMemoryException or UnsupportedDocumentException))
-                {
-                    throw new UnsupportedDocumentException($"Failed to read page {_page + 1} of PDF '{name}': {e.Message}");
-                }
+                var (text, images) = PageText(document, _page, _fonts, name);
                 _page++;
                 if (text.Length == 0)
                 {

@@ -9,9 +9,11 @@ public sealed record DocumentExtractorNodeData(Selector VariableSelector);
 
 /// <summary>
 /// document-extractor (DIFY-SPEC §2.18): text of a file (output "text": string) or of each file of
-/// an array (array[string]). Files are read through <see cref="IFileStorage"/>, bounded in size.
+/// an array (array[string]). Files are read through <see cref="IFileStorage"/>, bounded in size. Formats the node does
+/// not read itself go to the host's <see cref="IDocumentTextExtractor"/> when it has one (PDF in the local and Azure hosts).
 /// </summary>
-public sealed class DocumentExtractorNode(IFileStorage files, DocumentExtractorOptions? options = null) : NodeExecutor<DocumentExtractorNodeData>
+public sealed class DocumentExtractorNode(IFileStorage files, DocumentExtractorOptions? options = null, IDocumentTextExtractor? external = null)
+    : NodeExecutor<DocumentExtractorNodeData>
 {
     private readonly DocumentExtractorOptions _options = options ?? new DocumentExtractorOptions();
     private readonly TextExtractors _extractors = new(options ?? new DocumentExtractorOptions());
@@ -70,7 +72,10 @@ public sealed class DocumentExtractorNode(IFileStorage files, DocumentExtractorO
         var filename = FileValue.GetString(file, "name") ?? "file";
         var extension = FileKinds.NormalizeExtension(FileValue.GetString(file, "extension"));
         if (extension.Length == 0) extension = FileKinds.ExtensionOf(filename);
-        var extractor = _extractors.Choose(filename, extension, FileValue.GetString(file, "mime_type"));
+        var mimeType = FileValue.GetString(file, "mime_type");
+        var byHost = !_extractors.Handles(extension, mimeType) && external is not null && external.CanExtract(extension, mimeType);
+        // Unsupported formats fail before the download.
+        var extractor = byHost ? null : _extractors.Choose(filename, extension, mimeType);
 
         byte[] bytes;
         try
@@ -83,6 +88,18 @@ public sealed class DocumentExtractorNode(IFileStorage files, DocumentExtractorO
         {
             throw new NodeExecutionException($"Error downloading file: {e.Message}", "FileDownloadError");
         }
-        return extractor(bytes);
+        return extractor is not null ? extractor(bytes) : await ExternalAsync(filename, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> ExternalAsync(string filename, byte[] bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await external!.ExtractAsync(filename, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DocumentTextException e)
+        {
+            throw new NodeExecutionException(e.Message, e.Failure == DocumentTextFailure.Unsupported ? "UnsupportedFileTypeError" : "TextExtractionError");
+        }
     }
 }

@@ -37,6 +37,11 @@ internal sealed class TextExtractors(DocumentExtractorOptions options)
 
     private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true, IndentSize = 2, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>True when this engine reads the format itself (extension first, then mime type, as <see cref="Choose"/>).</summary>
+    public bool Handles(string extension, string? mimeType) => extension.Length > 0
+        ? ByExtension(extension) is not null
+        : !string.IsNullOrEmpty(mimeType) && ByMime(Files.FileKinds.BareMime(mimeType)) is not null;
+
     /// <summary>The extractor for a file, or a failure message naming the file and its type.</summary>
     public Func<byte[], string> Choose(string filename, string extension, string? mimeType)
     {

@@ -12,11 +12,11 @@ namespace Dify.Workflows.Nodes.KnowledgeRetrieval;
 /// <summary>
 /// knowledge-retrieval (DIFY-SPEC §2.5, §6.3). Multiple mode searches every dataset with the node's top_k,
 /// threshold and weighted-score reranking; single mode lets a model route the query to one dataset, searched
-/// with that dataset's own settings. Output: result, an array of chunks sorted by score.
+/// with that dataset's own settings (its rerank model included). Output: result, an array of chunks sorted by score.
 /// </summary>
 /// <param name="retriever">The knowledge port (datasets and search).</param>
 /// <param name="models">For the single-mode router.</param>
-/// <param name="rerank">Runs reranking_model in multiple mode; null → results keep their retrieval order (process_data says so).</param>
+/// <param name="rerank">Runs reranking_model (multiple mode, or the single-mode dataset's own); null → results keep their retrieval order (process_data says so).</param>
 public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModelProviders models, IRerankModel? rerank = null) : NodeExecutor<KnowledgeRetrievalNodeData>
 {
     public override string NodeType => "knowledge-retrieval";
@@ -58,12 +58,7 @@ public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModel
                 }
                 processData["selected_dataset_id"] = choice.Dataset?.Id;
                 if (choice.Dataset is { } picked)
-                {
-                    var own = picked.Retrieval;
-                    chunks = await retriever.RetrieveAsync(
-                        new KnowledgeQuery([picked.Id], query, own.TopK, own.SearchMethod, own.ScoreThreshold, RerankingSettings.None, filter),
-                        cancellationToken).ConfigureAwait(false);
-                }
+                    chunks = await SingleAsync(picked, query, filter, notes, cancellationToken).ConfigureAwait(false);
                 else
                 {
                     notes.Add("The router picked no dataset.");
@@ -107,6 +102,30 @@ public sealed class KnowledgeRetrievalNode(IKnowledgeRetriever retriever, IModel
     {
         if (notes.Count > 0) processData["notes"] = notes;
         return NodeRunResult.Failure(error, type, inputs) with { ProcessData = processData };
+    }
+
+    /// <summary>
+    /// Dify's single retrieval: the picked dataset searched with its own retrieval_model (search method, top_k,
+    /// threshold when enabled, weights), then reranked when that model enables a rerank model: the candidates are
+    /// rescored, the threshold applies to the rerank scores (and, as in Dify, to semantic candidates before), the best top_k remain.
+    /// </summary>
+    private async Task<IReadOnlyList<RetrievedChunk>> SingleAsync(DatasetInfo picked, string query, MetadataFilter? filter, JsonArray notes, CancellationToken ct)
+    {
+        var own = picked.Retrieval;
+        var reranking = own.EffectiveReranking();
+        if (reranking.Mode == RerankingMode.RerankingModel && rerank is null)
+        {
+            notes.Add($"Rerank model {reranking.RerankProvider}/{reranking.RerankModel} is not available: results are ordered by retrieval score.");
+            reranking = RerankingSettings.None;
+        }
+        var byModel = reranking.Mode == RerankingMode.RerankingModel;
+        var chunks = await retriever.RetrieveAsync(
+            new KnowledgeQuery([picked.Id], query, own.TopK, own.SearchMethod,
+                byModel && !own.SearchMethod.ThresholdsCandidatesBeforeRerank() ? null : own.ScoreThreshold, byModel ? RerankingSettings.None : reranking, filter),
+            ct).ConfigureAwait(false);
+        if (!byModel) return chunks;
+        return await new ModelReranker(rerank!).RerankAsync(reranking, query, chunks, c => c.Content, (c, score) => c with { Score = score }, own.TopK, own.ScoreThreshold, ct)
+            .ConfigureAwait(false);
     }
 
     /// <summary>

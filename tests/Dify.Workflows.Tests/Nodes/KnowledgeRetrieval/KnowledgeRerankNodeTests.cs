@@ -79,4 +79,51 @@ public sealed class KnowledgeRerankNodeTests
         Assert.Contains("Models:Providers:cohere:Endpoint", result.Error, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
     }
+
+    private static JsonObject Single() => new()
+    {
+        ["query_variable_selector"] = new JsonArray("start", "q"),
+        ["dataset_ids"] = new JsonArray("cooking"),
+        ["retrieval_mode"] = "single",
+        ["single_retrieval_config"] = new JsonObject { ["model"] = new JsonObject { ["provider"] = "openai", ["name"] = "gpt-4o-mini", ["mode"] = "chat" } },
+    };
+
+    private static InMemoryKnowledgeIndex RerankingCooking(int topK, double? threshold)
+    {
+        var index = new InMemoryKnowledgeIndex();
+        index.AddDataset("cooking", "Cooking", null, new DatasetRetrievalSettings(SearchMethod.FullText, topK, threshold,
+            Reranking: new DatasetReranking(true, DatasetReranking.RerankingModelMode, "jina", "jina-reranker-v2-base-multilingual")));
+        index.AddDocument("cooking", "bread", "bread.md", ["Bread dough rises when yeast ferments sugar.", "Knead the dough until it purrs with elasticity.", "Dough rests overnight."]);
+        return index;
+    }
+
+    [Fact]
+    public async Task Single_mode_reranks_with_the_datasets_own_rerank_model_top_k_and_threshold()
+    {
+        await using var server = await RerankServer.StartAsync();
+        server.Scorer = (_, doc) => doc.Contains("Knead", StringComparison.Ordinal) ? 0.9 : doc.Contains("yeast", StringComparison.Ordinal) ? 0.6 : 0.1;
+        using var http = new HttpClient();
+
+        var result = await RunAsync(new KnowledgeRetrievalNode(RerankingCooking(3, 0.5), null!, Rerank(server, http)), Single(), Pool(("start", "q", "dough")));
+
+        Assert.Equal(NodeRunStatus.Succeeded, result.Status);
+        Assert.Equal([0.9, 0.6], result.Outputs["result"]!.AsArray().Select(i => i!["metadata"]!["score"]!.GetValue<double>()));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(("jina-reranker-v2-base-multilingual", 3), (request.Model, request.Documents.Count)); // the dataset's top_k candidates
+
+        // top_k 1: one candidate is reranked and at most one remains.
+        var one = await RunAsync(new KnowledgeRetrievalNode(RerankingCooking(1, null), null!, Rerank(server, http)), Single(), Pool(("start", "q", "dough")));
+        Assert.Single(one.Outputs["result"]!.AsArray());
+        Assert.Single(server.Requests[1].Documents);
+    }
+
+    [Fact]
+    public async Task Single_mode_without_a_rerank_model_in_the_host_keeps_retrieval_order_and_says_so()
+    {
+        var result = await RunAsync(new KnowledgeRetrievalNode(RerankingCooking(2, null), null!), Single(), Pool(("start", "q", "dough")));
+
+        Assert.Equal(NodeRunStatus.Succeeded, result.Status);
+        Assert.Equal(2, result.Outputs["result"]!.AsArray().Count);
+        Assert.Contains("jina/jina-reranker-v2-base-multilingual is not available", result.ProcessData!["notes"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
