@@ -79,8 +79,8 @@ internal static class KnowledgeBench
     private static async Task QueryLatencyAsync(string root, int chunkTarget, int dims, int queries)
     {
         var file = Path.Combine(root, $"q{chunkTarget}-{dims}.txt");
-        // About 450 characters per automatic chunk on this text.
-        GenerateText(file, chunkTarget * 460L, seed: chunkTarget + dims);
+        // About 330 characters per automatic chunk on this text.
+        GenerateText(file, chunkTarget * 330L, seed: chunkTarget + dims);
         await using var db = await KnowledgeDatabase.OpenAsync(Path.Combine(root, $"q{chunkTarget}-{dims}.db"), default);
         var (ingestor, index) = Create(db, dims);
         await ingestor.Datasets.SaveAsync(new DatasetRecord("ds", "ds", Retrieval: new DatasetRetrievalSettings(SearchMethod.Hybrid, 4, null, RetrievalWeights.SemanticFirst)), default);
