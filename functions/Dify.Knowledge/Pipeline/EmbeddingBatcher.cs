@@ -10,7 +10,8 @@ internal sealed class EmbeddingBatcher(IEmbeddingModel model, IngestionOptions o
     public async Task<IReadOnlyList<float[]>> EmbedAsync(string provider, string modelName, IReadOnlyList<string> inputs, CancellationToken ct)
     {
         var result = new List<float[]>(inputs.Count);
-        var size = Math.Max(1, options.EmbeddingBatchSize);
+        // The in-process embedder has no request limit and spreads one call over every core: one call per batch.
+        var size = provider == Embedding.HashingEmbeddingModel.ProviderName ? Math.Max(1, inputs.Count) : Math.Max(1, options.EmbeddingBatchSize);
         for (var start = 0; start < inputs.Count; start += size)
         {
             var batch = inputs.Skip(start).Take(size).ToList();

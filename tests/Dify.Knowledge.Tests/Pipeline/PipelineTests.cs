@@ -98,6 +98,48 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Single_pass_ingestion_stores_batches_indexed_and_a_crash_reuses_every_stored_vector()
+    {
+        await using var server = await OpenAiCompatibleServer.StartAsync();
+        using var folder = new TempDirectory("dify-knowledge");
+        using var crash = new CancellationTokenSource();
+        var embeddings = new CrashAfter(KnowledgeHarnessEmbeddings(server), calls: 2, crash);
+        // Embedding while splitting, five segments a batch: batches overlap (one embeds while the one before is written).
+        var options = new IngestionOptions { EmbedWhileSplitting = true, SplitBatchSize = 5, EmbeddingBatchSize = 5 };
+        var text = Lines("delta", 23);
+
+        await using (var k = await KnowledgeHarness.StartAsync(embeddings, options, folder))
+        {
+            await k.CreateDatasetAsync("ds");
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => k.IngestTextAsync("ds", "doc", text, ct: crash.Token));
+            Assert.NotEqual(DocumentStatus.Completed, (await k.Ingestor.Documents.GetAsync("ds", "doc", default))!.Status);
+            Assert.Empty(await k.Index.GetDatasetsAsync(["ds"], default));
+        }
+
+        // A new process ingests the same source again: the two batches embedded before the crash are not embedded again.
+        await using (var k = await KnowledgeHarness.StartAsync(KnowledgeHarnessEmbeddings(server), options, folder))
+        {
+            var done = await k.IngestTextAsync("ds", "doc", text);
+            Assert.Equal(DocumentStatus.Completed, done.Status);
+            Assert.Equal(23, done.TotalSegments);
+            Assert.Equal(23, done.CompletedSegments);
+            var inputs = server.EmbeddingRequests.SelectMany(r => r.Inputs).ToList();
+            Assert.Equal(23, inputs.Count);
+            Assert.Equal(23, inputs.Distinct().Count());
+            // Rows were written in document order and all indexed, each with its vector.
+            var segments = await k.Ingestor.Segments.ListAsync("ds", "doc", default);
+            Assert.Equal(Enumerable.Range(1, 23), segments.Select(x => x.Position));
+            Assert.All(segments, x => Assert.True(x.Indexed));
+            Assert.Equal(23, (await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], "delta line number", 50, SearchMethod.FullText), default)).Count);
+            var best = Assert.Single(await k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], text.Split('\n')[16], 1, SearchMethod.Semantic), default));
+            Assert.Equal(text.Split('\n')[16], best.Content);
+            // Same source again: nothing to do, nothing embedded (the query above was the only input since).
+            await k.IngestTextAsync("ds", "doc", text);
+            Assert.Equal(24, server.EmbeddingRequests.SelectMany(r => r.Inputs).Count());
+        }
+    }
+
+    [Fact]
     public async Task Re_running_an_interrupted_ingestion_continues_it()
     {
         await using var server = await OpenAiCompatibleServer.StartAsync();

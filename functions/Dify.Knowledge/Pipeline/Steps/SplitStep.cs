@@ -24,9 +24,10 @@ internal sealed class SplitStep(KnowledgeDatabase database, SqliteKnowledgeIndex
         var batch = new List<ChunkDraft>(options.SplitBatchSize);
         var segments = 0;
         long words = 0;
-        // The previous batch is written (hashed and inserted) on another thread while the chunker fills the next;
-        // batches still go in order, one at a time, so chunk ids follow the document.
-        Task writing = Task.CompletedTask;
+        // Three stages overlap: the chunker fills a batch, the batch before it is hashed and embedded (single pass),
+        // and the one before that is written. Writes go in order, one at a time, so chunk ids follow the document;
+        // at most two batches wait beside the one being filled, so memory stays bounded.
+        var inFlight = new Queue<Task>();
         try
         {
             await foreach (var draft in context.Chunker.SplitAsync(blocks, cancellationToken).ConfigureAwait(false))
@@ -35,32 +36,54 @@ internal sealed class SplitStep(KnowledgeDatabase database, SqliteKnowledgeIndex
                 segments++;
                 words += draft.Content.Length;
                 if (batch.Count < options.SplitBatchSize) continue;
-                await writing.ConfigureAwait(false);
+                if (inFlight.Count == 2) await inFlight.Dequeue().ConfigureAwait(false);
                 var full = batch;
-                writing = Task.Run(() => WriteAsync(context, full, null, cancellationToken), cancellationToken);
+                var prepared = Task.Run(() => PrepareAsync(context, full, cancellationToken), cancellationToken);
+                inFlight.Enqueue(WriteAfterAsync(inFlight.LastOrDefault() ?? Task.CompletedTask, prepared, context, cancellationToken));
                 batch = new List<ChunkDraft>(options.SplitBatchSize);
             }
         }
         finally
         {
-            await writing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // never leave a write running
+            foreach (var task in inFlight) await task.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // never leave a write running
         }
-        await writing.ConfigureAwait(false); // its failure, if any
+        foreach (var task in inFlight) await task.ConfigureAwait(false); // their failure, if any
         context.SourceHash ??= context.Hasher?.Finish() ?? "";
-        await WriteAsync(context, batch, (segments, words), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(context, await PrepareAsync(context, batch, cancellationToken).ConfigureAwait(false), (segments, words), cancellationToken).ConfigureAwait(false);
         context.Text?.Dispose();
     }
 
-    private async Task WriteAsync(IngestionContext context, List<ChunkDraft> batch, (int Segments, long Words)? done, CancellationToken ct)
+    /// <summary>Writes a prepared batch once the previous write has finished (a failed previous write fails this one too).</summary>
+    private async Task WriteAfterAsync(Task previous, Task<Prepared> prepared, IngestionContext context, CancellationToken ct)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch
+        {
+            await prepared.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+        await WriteAsync(context, await prepared.ConfigureAwait(false), null, ct).ConfigureAwait(false);
+    }
+
+    private sealed record Prepared(List<ChunkDraft> Batch, IndexedBatch? Indexed, Dictionary<byte[], float[]>? Embedded);
+
+    /// <summary>Single pass: the batch's hashes and vectors (embedded here, beside the writer); otherwise nothing to do.</summary>
+    private async Task<Prepared> PrepareAsync(IngestionContext context, List<ChunkDraft> batch, CancellationToken ct)
     {
         var dataset = context.Dataset;
-        IndexedBatch? indexed = null;
-        Dictionary<byte[], float[]>? embedded = null;
-        if (options.EmbedsWhileSplitting(dataset))
-        {
-            indexed = new IndexedBatch(batch);
-            if (dataset.HasVectors) embedded = await vectors.ResolveAsync(dataset, indexed.Searchable(), null, ct).ConfigureAwait(false);
-        }
+        if (!options.EmbedsWhileSplitting(dataset)) return new Prepared(batch, null, null);
+        var indexed = new IndexedBatch(batch);
+        var embedded = dataset.HasVectors ? await vectors.ResolveAsync(dataset, indexed.Searchable(), null, ct).ConfigureAwait(false) : null;
+        return new Prepared(batch, indexed, embedded);
+    }
+
+    private async Task WriteAsync(IngestionContext context, Prepared prepared, (int Segments, long Words)? done, CancellationToken ct)
+    {
+        var dataset = context.Dataset;
+        var (batch, indexed, embedded) = prepared;
         // Paid-for vectors are kept: from here the batch is written even when cancelled.
         var write = embedded is null ? ct : CancellationToken.None;
         await using var lease = await database.WriteAsync(write).ConfigureAwait(false);
