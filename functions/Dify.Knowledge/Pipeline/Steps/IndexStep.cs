@@ -1,5 +1,6 @@
 using Dify.Knowledge.Index;
 using Dify.Knowledge.Storage;
+using Dify.Knowledge.Storage.Vectors;
 using Dify.Models.Embeddings;
 using Microsoft.Extensions.Logging;
 
@@ -61,22 +62,12 @@ internal sealed class IndexStep(KnowledgeDatabase database, SqliteKnowledgeIndex
         var ct = CancellationToken.None; // see the class summary: paid-for vectors are kept
         await using var write = await database.WriteAsync(ct).ConfigureAwait(false);
         var (set, ordinals) = await _vectors.StoreAsync(write.Connection, dataset, vectors, ct).ConfigureAwait(false);
-        try
+        await write.Connection.InVectorTransactionAsync(set, async () =>
         {
-            await write.Connection.InTransactionAsync(async () =>
-            {
-                await ChunkRows.MarkIndexedAsync(write.Connection, pending.Select(p => (p.Id, ordinals.TryGetValue(p.Hash, out var o) ? o : (long?)null)), ct).ConfigureAwait(false);
-                // Chunks are indexed in order, so every segment before the last one seen is complete.
-                await DocumentStore.SetProgressAsync(write.Connection, dataset.Id, context.DocumentId, pending[^1].Position - 1, ct).ConfigureAwait(false);
-                if (set is not null) await set.StageCommitAsync(write.Connection, ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            set?.RolledBack();
-            throw;
-        }
-        set?.Committed();
+            await ChunkRows.MarkIndexedAsync(write.Connection, pending.Select(p => (p.Id, ordinals.TryGetValue(p.Hash, out var o) ? o : (long?)null)), ct).ConfigureAwait(false);
+            // Chunks are indexed in order, so every segment before the last one seen is complete.
+            await DocumentStore.SetProgressAsync(write.Connection, dataset.Id, context.DocumentId, pending[^1].Position - 1, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
         index.ApplyIndexed(dataset.Id, context.DocumentId, set, pending.Select(p => new IndexedRow(
             p.Id, p.ParentId, p.Content,
             ordinals.TryGetValue(p.Hash, out var o) ? o : -1,

@@ -1,6 +1,7 @@
 using Dify.Knowledge.Index;
 using Dify.Knowledge.Splitting;
 using Dify.Knowledge.Storage;
+using Dify.Knowledge.Storage.Vectors;
 
 namespace Dify.Knowledge.Pipeline.Steps;
 
@@ -87,31 +88,21 @@ internal sealed class SplitStep(KnowledgeDatabase database, SqliteKnowledgeIndex
         // Paid-for vectors are kept: from here the batch is written even when cancelled.
         var write = embedded is null ? ct : CancellationToken.None;
         await using var lease = await database.WriteAsync(write).ConfigureAwait(false);
-        Storage.Vectors.VectorSet? set = null;
+        VectorSet? set = null;
         if (embedded is not null)
         {
             (set, indexed!.Ordinals) = await vectors.StoreAsync(lease.Connection, dataset, embedded, write).ConfigureAwait(false);
             indexed.Vectors = embedded;
         }
-        try
+        await lease.Connection.InVectorTransactionAsync(set, async () =>
         {
-            await lease.Connection.InTransactionAsync(async () =>
+            await using (var writer = await ChunkRows.Writer.OpenAsync(lease.Connection, dataset.Id, context.DocumentId, write).ConfigureAwait(false))
             {
-                await using (var writer = await ChunkRows.Writer.OpenAsync(lease.Connection, dataset.Id, context.DocumentId, write).ConfigureAwait(false))
-                {
-                    foreach (var draft in batch) await writer.AddAsync(draft, write, indexed).ConfigureAwait(false);
-                }
-                if (done is { } d)
-                    await DocumentStore.SetSplitAsync(lease.Connection, dataset.Id, context.DocumentId, context.SourceHash!, d.Segments, d.Words, write).ConfigureAwait(false);
-                if (set is not null) await set.StageCommitAsync(lease.Connection, write).ConfigureAwait(false);
-            }, write).ConfigureAwait(false);
-        }
-        catch
-        {
-            set?.RolledBack();
-            throw;
-        }
-        set?.Committed();
+                foreach (var draft in batch) await writer.AddAsync(draft, write, indexed).ConfigureAwait(false);
+            }
+            if (done is { } d)
+                await DocumentStore.SetSplitAsync(lease.Connection, dataset.Id, context.DocumentId, context.SourceHash!, d.Segments, d.Words, write).ConfigureAwait(false);
+        }, write).ConfigureAwait(false);
         if (indexed is not null)
             index.ApplyIndexed(dataset.Id, context.DocumentId, set, indexed.Inserted);
         batch.Clear();

@@ -8,13 +8,18 @@ internal static class VectorTransactions
     /// <summary>
     /// BEGIN IMMEDIATE, <paramref name="work"/> (appends to <paramref name="set"/> and points rows at the ordinals),
     /// stage the set's count, COMMIT, then <see cref="VectorSet.Committed"/>; on any failure ROLLBACK and
-    /// <see cref="VectorSet.RolledBack"/>, so the appended tail is discarded and its ordinals reused.
+    /// <see cref="VectorSet.RolledBack"/>, so the appended tail is discarded and its ordinals reused. A null
+    /// <paramref name="set"/> (nothing appended) makes it a plain transaction.
     /// </summary>
-    public static async Task InVectorTransactionAsync(this SqliteConnection connection, VectorSet set, Func<Task> work, CancellationToken cancellationToken)
+    public static async Task InVectorTransactionAsync(this SqliteConnection connection, VectorSet? set, Func<Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(work);
+        if (set is null)
+        {
+            await connection.InTransactionAsync(work, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         try
         {
             await connection.InTransactionAsync(async () =>
