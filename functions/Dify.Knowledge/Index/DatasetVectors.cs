@@ -84,6 +84,29 @@ internal sealed class DatasetVectors(int dimensions)
         finally { _lock.ExitWriteLock(); }
     }
 
+    /// <summary>Removes one chunk (the last row moves into its slot); false when it is not in the view.</summary>
+    public bool Remove(long id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.Remove(id, out var slot)) return false;
+            var last = --_count;
+            if (slot != last)
+            {
+                _ids[slot] = _ids[last];
+                _parents[slot] = _parents[last];
+                _ordinals[slot] = _ordinals[last];
+                _docs[slot] = _docs[last];
+                _scales[slot] = _scales[last];
+                _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(slot * Dimensions, Dimensions));
+                _slotOf[_ids[slot]] = slot;
+            }
+            return true;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
     /// <summary>Removes the document's chunks (the last rows move into the freed slots); returns their ids.</summary>
     public List<long> RemoveDocument(string documentId)
     {

@@ -24,6 +24,12 @@ internal sealed class DatasetView(VectorSet? vectorFile)
         Keywords.Add(row.Id, row.Content);
     }
 
+    public void Remove(long id)
+    {
+        Vectors.Remove(id);
+        Keywords.Remove(id);
+    }
+
     public void RemoveDocument(string documentId)
     {
         foreach (var id in Vectors.RemoveDocument(documentId)) Keywords.Remove(id);

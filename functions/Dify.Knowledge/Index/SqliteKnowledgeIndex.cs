@@ -380,8 +380,42 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         if (_views.TryGetValue(datasetId, out var view)) view.RemoveDocument(documentId);
     }
 
-    /// <summary>Drops the dataset's search view (it reloads on next use): after edits the view cannot apply in place.</summary>
+    /// <summary>Drops the dataset's search view (it reloads on next use).</summary>
     internal void Forget(string datasetId) => _views.TryRemove(datasetId, out _);
+
+    /// <summary>
+    /// Brings the dataset's view in line with what the file now says of these chunk rows, after an edit (call it on the
+    /// write connection, after the edit's transaction): rows that are searchable (indexed, enabled, not parents) are
+    /// (re)added with their text and vector, the others (deleted, disabled, waiting to be embedded again) leave the view.
+    /// </summary>
+    internal async Task RefreshRowsAsync(SqliteConnection connection, string datasetId, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0 || !_views.TryGetValue(datasetId, out var view)) return;
+        var found = new HashSet<long>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                SELECT id, document_id, COALESCE(parent_id, 0), COALESCE(embedding_id, -1), content FROM chunks
+                WHERE id IN ({string.Join(',', ids)}) AND dataset_id = $dataset AND kind <> 1 AND indexed = 1 AND enabled = 1
+                """;
+            command.Parameters.AddWithValue("$dataset", datasetId);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var (id, ordinal) = (reader.GetInt64(0), reader.GetInt64(3));
+                float[]? vector = null;
+                if (ordinal >= 0 && view.VectorFile is { } file && ordinal < file.Count)
+                {
+                    vector = new float[file.Dimensions];
+                    file.Read(ordinal, vector);
+                }
+                view.Add(new IndexedRow(id, reader.GetInt64(2), reader.GetString(4), vector is null ? -1 : ordinal, vector), reader.GetString(1));
+                found.Add(id);
+            }
+        }
+        foreach (var id in ids)
+            if (!found.Contains(id)) view.Remove(id);
+    }
 
     private sealed record SearchPlan(DatasetRecord Dataset, SearchMethod Method, DatasetView View)
     {

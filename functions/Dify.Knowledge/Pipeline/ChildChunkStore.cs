@@ -80,9 +80,10 @@ public sealed class ChildChunkStore
             var deleted = false;
             await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
+                long row = 0;
                 await lease.Connection.InTransactionAsync(async () =>
                 {
-                    var row = await ChildRowAsync(lease.Connection, parentRow, childId, cancellationToken).ConfigureAwait(false);
+                    row = await ChildRowAsync(lease.Connection, parentRow, childId, cancellationToken).ConfigureAwait(false);
                     if (row == 0) return;
                     await using var delete = lease.Connection.CreateCommand();
                     delete.CommandText = "DELETE FROM chunks WHERE id = $row";
@@ -90,7 +91,7 @@ public sealed class ChildChunkStore
                     await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     deleted = true;
                 }, cancellationToken).ConfigureAwait(false);
-                if (deleted) _index.Forget(datasetId);
+                if (deleted) await _index.RefreshRowsAsync(lease.Connection, datasetId, [row], cancellationToken).ConfigureAwait(false);
             }
             if (deleted) await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return deleted;
@@ -115,6 +116,8 @@ public sealed class ChildChunkStore
             {
                 await lease.Connection.InTransactionAsync(async () => childId = await edit(lease.Connection, parentRow, enabled, ct).ConfigureAwait(false), ct)
                     .ConfigureAwait(false);
+                // A segment that gained its first child is a parent now: it leaves the search view (its children are searched).
+                await _index.RefreshRowsAsync(lease.Connection, datasetId, [parentRow], ct).ConfigureAwait(false);
             }
             if (childId is null) return null;
             // Only rows left unindexed by the edit are embedded: the one child.
@@ -150,14 +153,5 @@ public sealed class ChildChunkStore
         update.Parameters.AddWithValue("$kind", ChunkRows.KindParent);
         update.Parameters.AddWithValue("$row", parentRow);
         await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        _index.Forget(await DatasetOfAsync(c, parentRow, ct).ConfigureAwait(false));
-    }
-
-    private static async Task<string> DatasetOfAsync(SqliteConnection c, long row, CancellationToken ct)
-    {
-        await using var command = c.CreateCommand();
-        command.CommandText = "SELECT dataset_id FROM chunks WHERE id = $row";
-        command.Parameters.AddWithValue("$row", row);
-        return (string)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 }

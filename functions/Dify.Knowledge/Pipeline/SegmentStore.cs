@@ -108,6 +108,7 @@ public sealed class SegmentStore
             await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
                 var c = lease.Connection;
+                var rows = await FamilyAsync(c, rowId, cancellationToken).ConfigureAwait(false);
                 await c.InTransactionAsync(async () =>
                 {
                     var isEnabled = enabled ?? oldEnabled;
@@ -139,7 +140,8 @@ public sealed class SegmentStore
                         await SegmentExtras.SetAsync(c, rowId, edit.Answer, edit.Keywords, cancellationToken).ConfigureAwait(false);
                     await RefreshCountsAsync(c, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
-                _index.Forget(datasetId);
+                rows.UnionWith(await FamilyAsync(c, rowId, cancellationToken).ConfigureAwait(false));
+                await _index.RefreshRowsAsync(c, datasetId, rows, cancellationToken).ConfigureAwait(false);
             }
             if (changed) await IndexAsync(context, cancellationToken).ConfigureAwait(false);
             await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
@@ -161,12 +163,13 @@ public sealed class SegmentStore
             if (rowId == 0) return false;
             await using (var lease = await _database.WriteAsync(cancellationToken).ConfigureAwait(false))
             {
+                var rows = await FamilyAsync(lease.Connection, rowId, cancellationToken).ConfigureAwait(false);
                 await lease.Connection.InTransactionAsync(async () =>
                 {
                     await ExecuteAsync(lease.Connection, "DELETE FROM chunks WHERE id = $row OR parent_id = $row", rowId, cancellationToken).ConfigureAwait(false);
                     await RefreshCountsAsync(lease.Connection, datasetId, documentId, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
-                _index.Forget(datasetId);
+                await _index.RefreshRowsAsync(lease.Connection, datasetId, rows, cancellationToken).ConfigureAwait(false);
             }
             await _publish(datasetId, documentId, cancellationToken).ConfigureAwait(false);
             return true;
@@ -278,6 +281,18 @@ public sealed class SegmentStore
             hash.Value = ChunkRows.Hash(children[i]);
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The row ids of a segment and its children (what an edit of the segment may change in the search view).</summary>
+    private static async Task<HashSet<long>> FamilyAsync(SqliteConnection c, long rowId, CancellationToken ct)
+    {
+        var ids = new HashSet<long>();
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT id FROM chunks WHERE id = $row OR parent_id = $row";
+        command.Parameters.AddWithValue("$row", rowId);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) ids.Add(reader.GetInt64(0));
+        return ids;
     }
 
     private static async Task RefreshCountsAsync(SqliteConnection c, string datasetId, string documentId, CancellationToken ct)

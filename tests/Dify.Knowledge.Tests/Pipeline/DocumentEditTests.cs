@@ -42,6 +42,46 @@ public sealed class DocumentEditTests
     }
 
     [Fact]
+    public async Task Segment_edits_change_a_loaded_search_view_in_place_as_a_fresh_load_would_see_them()
+    {
+        using var folder = new Dify.Testing.TempDirectory("dify-knowledge");
+        var embedder = new Embedding.HashingEmbeddingModel();
+        const string text = "Grease the chain weekly.\nCheck the brake pads monthly.\nInflate the tyres to six bar.\nOil the hinges yearly.";
+        await using (var k = await KnowledgeHarness.StartAsync(embedder, folder: folder))
+        {
+            await k.CreateDatasetAsync("ds", Embedding.HashingEmbeddingModel.ProviderName, Embedding.HashingEmbeddingModel.ModelName);
+            await k.IngestTextAsync("ds", "doc", text);
+            Assert.Single(await Find(k, "brake pads", SearchMethod.FullText)); // loads the view
+            var segments = await k.Ingestor.Segments.ListAsync("ds", "doc", default);
+
+            await k.Ingestor.Segments.UpdateAsync("ds", "doc", segments[1].Id, new Dify.Knowledge.Pipeline.SegmentEdit(Content: "Check the disc rotors monthly."), default);
+            Assert.Empty(await Find(k, "brake pads", SearchMethod.FullText));
+            Assert.Equal("Check the disc rotors monthly.", (await Find(k, "disc rotors", SearchMethod.FullText))[0].Content);
+            Assert.Equal("Check the disc rotors monthly.", (await Find(k, "disc rotors", SearchMethod.Semantic))[0].Content);
+
+            await k.Ingestor.Segments.UpdateAsync("ds", "doc", segments[2].Id, new Dify.Knowledge.Pipeline.SegmentEdit(Enabled: false), default);
+            Assert.DoesNotContain(await Find(k, "tyres", SearchMethod.Hybrid), r => r.Content.Contains("tyres"));
+            await k.Ingestor.Segments.UpdateAsync("ds", "doc", segments[2].Id, new Dify.Knowledge.Pipeline.SegmentEdit(Enabled: true), default);
+            Assert.Equal("Inflate the tyres to six bar.", (await Find(k, "tyres", SearchMethod.Hybrid))[0].Content);
+
+            Assert.True(await k.Ingestor.Segments.DeleteAsync("ds", "doc", segments[3].Id, default));
+            Assert.DoesNotContain(await Find(k, "hinges", SearchMethod.Hybrid), r => r.Content.Contains("hinges"));
+        }
+
+        // A new process loads the view from the file: same results, same scores.
+        await using (var k = await KnowledgeHarness.StartAsync(embedder, folder: folder))
+        {
+            Assert.Empty(await Find(k, "brake pads", SearchMethod.FullText));
+            Assert.DoesNotContain(await Find(k, "hinges", SearchMethod.Hybrid), r => r.Content.Contains("hinges"));
+            Assert.Equal("Check the disc rotors monthly.", (await Find(k, "disc rotors", SearchMethod.Semantic))[0].Content);
+            Assert.Equal(3, (await Find(k, "the", SearchMethod.FullText)).Count);
+        }
+
+        static Task<IReadOnlyList<RetrievedChunk>> Find(KnowledgeHarness k, string query, SearchMethod method) =>
+            k.Index.RetrieveAsync(new KnowledgeQuery(["ds"], query, 10, method), default);
+    }
+
+    [Fact]
     public async Task Hit_counts_grow_with_each_retrieval_that_returns_the_segment()
     {
         await using var server = await OpenAiCompatibleServer.StartAsync();
