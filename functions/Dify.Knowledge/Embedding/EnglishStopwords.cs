@@ -12,7 +12,12 @@ internal static class EnglishStopwords
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>The longest stopword's length.</summary>
+    public static readonly int MaxLength = Words.Max(w => w.Length);
+
+    public static IEnumerable<string> All => Words;
+
     public static bool Contains(string word) => Words.Contains(word);
 
-    public static bool Contains(ReadOnlySpan<char> word) => word.Length <= 5 && Lookup.Contains(word);
+    public static bool Contains(ReadOnlySpan<char> word) => word.Length <= MaxLength && Lookup.Contains(word);
 }

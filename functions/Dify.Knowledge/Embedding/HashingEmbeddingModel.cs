@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Collections.Frozen;
 using Dify.Models.Embeddings;
 
 namespace Dify.Knowledge.Embedding;
@@ -100,8 +101,8 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
                     i++;
                 }
             }
-            var current = Hash(word.Slice(1, length), 0x9E3779B97F4A7C15UL);
-            var stop = EnglishStopwords.Contains(word.Slice(1, length));
+            var current = Hash(word.Slice(1, length), WordSeed);
+            var stop = IsStopword(current, word.Slice(1, length));
             var weight = stop ? _options.StopwordWeight : 1f;
             Add(vector, current, weight);
             if (words > 0 && !stop) Add(vector, current * 31 ^ previous, _options.BigramWeight);
@@ -120,7 +121,7 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
         word[length + 1] = '$';
         var count = length;
         var weight = _options.TrigramWeight / MathF.Sqrt(count);
-        for (var j = 0; j < count; j++) Add(vector, Hash(word.Slice(j, 3), 0xC2B2AE3D27D4EB4FUL), weight);
+        for (var j = 0; j < count; j++) Add(vector, Hash3(word[j], word[j + 1], word[j + 2]), weight);
     }
 
     private void Add(Span<float> vector, ulong hash, float weight)
@@ -128,8 +129,28 @@ public sealed class HashingEmbeddingModel : IEmbeddingModel
         hash ^= hash >> 33;
         hash *= 0xFF51AFD7ED558CCDUL;
         hash ^= hash >> 33;
-        var index = (int)(((hash & 0xFFFFFFFFUL) * (ulong)_options.Dimensions) >> 32); // Lemire's fast range: no division
-        vector[index] += (hash & (1UL << 63)) != 0 ? -weight : weight;
+        // Lemire's fast range maps into [0, Dimensions) without a division, and vector has Dimensions elements, so the
+        // bounds check the indexer would make can never fail: skip it (this line runs ~10 times per word).
+        var index = (nint)(((hash & 0xFFFFFFFFUL) * (ulong)_options.Dimensions) >> 32);
+        System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(vector), index) +=
+            (hash & (1UL << 63)) != 0 ? -weight : weight;
+    }
+
+    private const ulong WordSeed = 0x9E3779B97F4A7C15UL;
+
+    /// <summary>The stopwords by their word hash: one integer lookup per short word instead of hashing its text again.</summary>
+    private static readonly System.Collections.Frozen.FrozenDictionary<ulong, string> StopwordsByHash =
+        EnglishStopwords.All.ToFrozenDictionary(w => Hash(w, WordSeed));
+
+    private static bool IsStopword(ulong hash, ReadOnlySpan<char> word) =>
+        word.Length <= EnglishStopwords.MaxLength && StopwordsByHash.TryGetValue(hash, out var stopword) && word.SequenceEqual(stopword);
+
+    /// <summary><see cref="Hash"/> of a three-character trigram with the trigram seed, unrolled (the hottest hash).</summary>
+    private static ulong Hash3(char a, char b, char c)
+    {
+        var hash = (14695981039346656037UL ^ 0xC2B2AE3D27D4EB4FUL ^ a) * 1099511628211UL;
+        hash = (hash ^ b) * 1099511628211UL;
+        return (hash ^ c) * 1099511628211UL;
     }
 
     private static ulong Hash(ReadOnlySpan<char> text, ulong seed)

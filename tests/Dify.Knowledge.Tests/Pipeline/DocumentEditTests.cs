@@ -45,11 +45,11 @@ public sealed class DocumentEditTests
     public async Task Segment_edits_change_a_loaded_search_view_in_place_as_a_fresh_load_would_see_them()
     {
         using var folder = new Dify.Testing.TempDirectory("dify-knowledge");
-        var embedder = new Embedding.HashingEmbeddingModel();
+        var embedder = new Dify.Knowledge.Embedding.HashingEmbeddingModel();
         const string text = "Grease the chain weekly.\nCheck the brake pads monthly.\nInflate the tyres to six bar.\nOil the hinges yearly.";
         await using (var k = await KnowledgeHarness.StartAsync(embedder, folder: folder))
         {
-            await k.CreateDatasetAsync("ds", Embedding.HashingEmbeddingModel.ProviderName, Embedding.HashingEmbeddingModel.ModelName);
+            await k.CreateDatasetAsync("ds", Dify.Knowledge.Embedding.HashingEmbeddingModel.ProviderName, Dify.Knowledge.Embedding.HashingEmbeddingModel.ModelName);
             await k.IngestTextAsync("ds", "doc", text);
             Assert.Single(await Find(k, "brake pads", SearchMethod.FullText)); // loads the view
             var segments = await k.Ingestor.Segments.ListAsync("ds", "doc", default);
