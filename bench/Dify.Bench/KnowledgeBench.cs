@@ -72,6 +72,8 @@ internal static class KnowledgeBench
                           + $"{document.TotalSegments} segments in {seconds:F1} s = {bytes / 1048576.0 / seconds:F1} MB/s "
                           + $"(parse+clean+split {document.SplittingCompletedAt - document.ProcessingStartedAt} s, embed+index {document.CompletedAt - document.SplittingCompletedAt} s; "
                           + $"{cpu:F1} CPU-s = {bytes / 1048576.0 / cpu:F1} MB per CPU-second)");
+        var info = GC.GetGCMemoryInfo();
+        Console.WriteLine($"GC heap at the end {info.HeapSizeBytes / 1048576.0:F0} MiB committed {info.TotalCommittedBytes / 1048576.0:F0} MiB promoted {info.PromotedBytes / 1048576.0:F0} MiB; gen2 count {GC.CollectionCount(2)}, live after full GC {GC.GetTotalMemory(true) / 1048576.0:F0} MiB");
         Console.WriteLine($"peak RSS (VmHWM) {Memory("VmHWM") / 1024.0:F0} MiB (RSS before ingesting {rssBefore / 1024.0:F0} MiB); "
                           + $"file {new FileInfo(db.Path).Length / 1048576.0:F0} MB");
         File.Delete(file);
