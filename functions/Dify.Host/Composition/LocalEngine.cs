@@ -29,7 +29,7 @@ public sealed class LocalEngine : IAsyncDisposable
     public required IWorkflowCatalog Catalog { get; init; }
     public required WorkflowAppLoader Loader { get; init; }
     public required WorkflowRunService Runs { get; init; }
-    /// <summary>The embedded knowledge index (SQLite FTS5 + vectors in knowledge.db) and its ingestion pipeline.</summary>
+    /// <summary>The embedded knowledge index (knowledge.db and its vector files; BM25 and int8 vector views in memory) and its ingestion pipeline.</summary>
     public required Dify.Knowledge.Index.SqliteKnowledgeIndex Knowledge { get; init; }
     public required Dify.Knowledge.Pipeline.KnowledgeIngestor Ingestor { get; init; }
     /// <summary>Uploads and files nodes produce (data/files); the API's upload routes share it.</summary>

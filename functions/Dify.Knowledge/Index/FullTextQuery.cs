@@ -4,9 +4,9 @@ using Dify.Workflows.Knowledge;
 namespace Dify.Knowledge.Index;
 
 /// <summary>
-/// Turns a user query into an FTS5 MATCH expression: its distinct words, quoted, joined by OR (any word may match,
-/// BM25 ranks). Very common English words are left out unless nothing else remains, which keeps BM25 from
-/// scoring every chunk of a large dataset.
+/// A user query's search words for the Azure AI Search adapter (its full-text query and the share of query words a
+/// chunk contains). Very common English words are left out unless nothing else remains, which keeps BM25 from
+/// scoring every chunk of a large dataset. The embedded index uses <see cref="Keywords.KeywordQuery"/>, same rule.
 /// </summary>
 internal static class FullTextQuery
 {
@@ -18,9 +18,6 @@ internal static class FullTextQuery
         var content = all.Where(t => !EnglishStopwords.Contains(t)).ToList();
         return content.Count > 0 ? content : all;
     }
-
-    public static string? Match(IReadOnlyList<string> terms) =>
-        terms.Count == 0 ? null : string.Join(" OR ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
     /// <summary>The share of <paramref name="terms"/> that occur in <paramref name="content"/>.</summary>
     public static double Coverage(IReadOnlyList<string> terms, string content)
