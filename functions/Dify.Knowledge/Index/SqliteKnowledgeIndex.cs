@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using Dify.Knowledge.Datasets;
 using Dify.Knowledge.Storage;
@@ -310,18 +311,35 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
                 """;
             command.Parameters.AddWithValue("$dataset", dataset.Id);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var block = new List<(long Id, string Document, long Parent, long Ordinal, string Content)>(LoadBlock);
-            var more = true;
-            while (more)
+            // The keyword index is built on another thread from a bounded feed while this one reads rows and vectors:
+            // the two halves of a load take about the same time, and the feed holds at most a few blocks of text.
+            var feed = Channel.CreateBounded<(long Id, string Text)>(new BoundedChannelOptions(4 * LoadBlock) { SingleReader = true, SingleWriter = true });
+            var keywords = Task.Run(() => view.Keywords.AddRange(feed.Reader.ReadAllAsync(ct).ToBlockingEnumerable(ct)), ct);
+            try
             {
-                more = await reader.ReadAsync(ct).ConfigureAwait(false);
-                if (more) block.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4)));
-                if (block.Count == LoadBlock || (!more && block.Count > 0))
+                var block = new List<(long Id, string Document, long Parent, long Ordinal)>(LoadBlock);
+                var more = true;
+                while (more)
                 {
-                    AddBlock(view, block);
-                    block.Clear();
+                    more = await reader.ReadAsync(ct).ConfigureAwait(false);
+                    if (more)
+                    {
+                        block.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+                        await feed.Writer.WriteAsync((reader.GetInt64(0), reader.GetString(4)), ct).ConfigureAwait(false);
+                    }
+                    if (block.Count == LoadBlock || (!more && block.Count > 0))
+                    {
+                        AddVectors(view, block);
+                        block.Clear();
+                    }
                 }
             }
+            finally
+            {
+                feed.Writer.TryComplete();
+                await keywords.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false); // never leave the builder running
+            }
+            await keywords.ConfigureAwait(false); // its failure, if any
         }
         await using (var command = connection.CreateCommand())
         {
@@ -339,25 +357,32 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeRetriever
         return view;
     }
 
-    /// <summary>One block of loaded chunks: vectors read from the model's file in one sorted pass, texts into the keyword index.</summary>
-    private static void AddBlock(DatasetView view, List<(long Id, string Document, long Parent, long Ordinal, string Content)> block)
+    /// <summary>One block of loaded chunks into the vector view, their vectors read from the model's file in one sorted pass.</summary>
+    private static void AddVectors(DatasetView view, List<(long Id, string Document, long Parent, long Ordinal)> block)
     {
         var file = view.VectorFile;
         var dims = file?.Dimensions ?? 0;
         var positions = new List<int>(block.Count);
         for (var i = 0; i < block.Count; i++)
             if (file is not null && block[i].Ordinal >= 0 && block[i].Ordinal < file.Count) positions.Add(i);
-        var rows = new float[positions.Count * dims];
-        if (positions.Count > 0) file!.ReadMany(positions.Select(i => block[i].Ordinal).ToArray(), rows);
-        var next = 0;
-        for (var i = 0; i < block.Count; i++)
+        // Pooled: a fresh 6 MB block per 4096 rows would land on the large object heap and stay until a full collection.
+        var rows = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, positions.Count * dims));
+        try
         {
-            var (id, document, parent, ordinal, _) = block[i];
-            var hasVector = next < positions.Count && positions[next] == i;
-            var vector = hasVector ? rows.AsSpan(next++ * dims, dims) : [];
-            view.Vectors.Add(id, document, parent, vector, hasVector ? ordinal : -1);
+            if (positions.Count > 0) file!.ReadMany(positions.Select(i => block[i].Ordinal).ToArray(), rows.AsSpan(0, positions.Count * dims));
+            var next = 0;
+            for (var i = 0; i < block.Count; i++)
+            {
+                var (id, document, parent, ordinal) = block[i];
+                var hasVector = next < positions.Count && positions[next] == i;
+                var vector = hasVector ? rows.AsSpan(next++ * dims, dims) : [];
+                view.Vectors.Add(id, document, parent, vector, hasVector ? ordinal : -1);
+            }
         }
-        view.Keywords.AddRange(block.Select(b => (b.Id, b.Content)));
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rows);
+        }
     }
 
     // Writers call these while holding the write lease, after committing, so a loaded view never misses a change.
