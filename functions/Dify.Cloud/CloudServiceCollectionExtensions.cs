@@ -155,8 +155,9 @@ public static class CloudServiceCollectionExtensions
 
     /// <summary>
     /// The Dataset API over the Table catalog, the <c>documents</c> container and Azure AI Search
-    /// (<see cref="CloudDatasetBackend"/>), segments and document status on the search index (<see cref="CloudSegmentBackend"/>);
-    /// the routes that need child-chunk edits, tags or metadata fields answer 501 (<see cref="UnsupportedCloudRoutes"/>).
+    /// (<see cref="CloudDatasetBackend"/>), segments and document status on the search index (<see cref="CloudSegmentBackend"/>),
+    /// tags and metadata fields in the Table attributes (document values also merged into the index); the child-chunk
+    /// routes answer 501 (<see cref="UnsupportedCloudRoutes"/>).
     /// </summary>
     private static void AddDatasetApi(IServiceCollection services, IConfiguration configuration)
     {
@@ -164,6 +165,9 @@ public static class CloudServiceCollectionExtensions
         services.AddSingleton(sp => new ModelReranker(sp.GetRequiredService<IModelProviders>().Rerank));
         services.AddSingleton<IDatasetBackend, CloudDatasetBackend>();
         services.AddSingleton<IDatasetSegmentBackend, CloudSegmentBackend>();
+        services.AddSingleton<CloudDocumentMetadataStore>();
+        services.AddSingleton(sp => new DatasetMetadata(sp.GetRequiredService<TableKnowledgeAttributes>(), sp.GetRequiredService<CloudDocumentMetadataStore>()));
+        services.AddSingleton(sp => new KnowledgeTags(sp.GetRequiredService<TableKnowledgeAttributes>(), sp.GetRequiredService<TableKnowledgeCatalog>().ListDatasetsAsync));
         services.AddDifyDatasetApiCore(configuration);
     }
 

@@ -157,8 +157,7 @@ public sealed class DatasetApiTests(AzuriteFixture azurite)
 
     [Theory]
     [InlineData("POST", "v1/datasets/{d}/documents/{doc}/segments/s1/child_chunks", "child_chunks")]
-    [InlineData("GET", "v1/datasets/tags", "/v1/datasets/tags")]
-    [InlineData("POST", "v1/datasets/{d}/metadata", "/v1/datasets/{dataset_id}/metadata")]
+    [InlineData("GET", "v1/workspaces/current/models/model-types/text-embedding", "/v1/workspaces/current/models/model-types/text-embedding")]
     public async Task Routes_without_a_cloud_store_answer_501_not_supported_naming_the_route(string method, string path, string named)
     {
         await using var cloud = await CloudHarness.StartAsync(azurite);

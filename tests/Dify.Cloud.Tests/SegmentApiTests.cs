@@ -150,7 +150,7 @@ public sealed class SegmentApiTests(AzuriteFixture azurite)
     }
 
     /// <summary>A high-quality dataset with one three-paragraph document, created on <paramref name="editor"/> and ingested by <paramref name="reader"/>'s trigger.</summary>
-    private static async Task<(string Key, string DatasetId, string DocumentId, int Segments)> IngestedDocumentAsync(CloudHarness editor, CloudHarness reader)
+    internal static async Task<(string Key, string DatasetId, string DocumentId, int Segments)> IngestedDocumentAsync(CloudHarness editor, CloudHarness reader)
     {
         // Embedded by the OpenAI-compatible server (at the index's width), so each instance's embedding calls can be counted.
         editor.Models.EmbeddingDimensions = reader.Models.EmbeddingDimensions = 384;

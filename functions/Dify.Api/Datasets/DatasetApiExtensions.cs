@@ -1,6 +1,7 @@
 using Dify.Api.Auth;
 using Dify.Api.Console;
 using Dify.Api.Datasets;
+using Dify.Knowledge.Datasets;
 using Dify.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,6 +24,8 @@ public static class DatasetApiExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DocumentIndexingQueue>());
         services.AddSingleton<IDatasetBackend, SqliteDatasetBackend>();
         services.AddSingleton<IDatasetSegmentBackend, SqliteSegmentBackend>();
+        services.AddSingleton(sp => sp.GetRequiredService<DatasetApiBackend>().Ingestor.Metadata);
+        services.AddSingleton(sp => sp.GetRequiredService<DatasetApiBackend>().Ingestor.Tags);
         return services.AddDifyDatasetApiCore(configuration);
     }
 
@@ -30,7 +33,8 @@ public static class DatasetApiExtensions
     /// The handlers' services over an <see cref="IDatasetBackend"/> and <see cref="IDatasetKeyStore"/> the caller registers
     /// (the Azure composition). Without a <see cref="DatasetApiBackend"/>, <see cref="MapDifyDatasetApi"/> maps the core
     /// routes only: datasets, documents, indexing-status, retrieve and the console's dataset keys, plus segments and
-    /// document status where the caller registers an <see cref="IDatasetSegmentBackend"/>.
+    /// document status where the caller registers an <see cref="IDatasetSegmentBackend"/>, metadata where it registers a
+    /// <see cref="DatasetMetadata"/> and tags where it registers <see cref="KnowledgeTags"/>.
     /// </summary>
     public static IServiceCollection AddDifyDatasetApiCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -54,13 +58,13 @@ public static class DatasetApiExtensions
             DocumentStatusEndpoints.Map(v1);
             SegmentEndpoints.Map(v1);
         }
-        // These routes read and edit the knowledge file's child chunks, tags and metadata directly.
+        if (registered?.IsService(typeof(DatasetMetadata)) == true) MetadataEndpoints.Map(v1);
+        if (registered?.IsService(typeof(KnowledgeTags)) == true) TagEndpoints.Map(v1);
+        // These routes read and edit the knowledge file's child chunks and embedding models directly.
         if (registered?.IsService(typeof(DatasetApiBackend)) == true)
         {
             ChildChunkEndpoints.Map(v1);
-            MetadataEndpoints.Map(v1);
             EmbeddingModelEndpoints.Map(v1);
-            TagEndpoints.Map(v1);
         }
 
         var console = endpoints.MapGroup("/console/api");

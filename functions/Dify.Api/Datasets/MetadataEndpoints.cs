@@ -11,7 +11,8 @@ namespace Dify.Api.Datasets;
 
 /// <summary>
 /// Dify's knowledge metadata API: fields (list, create, rename, delete), the built-in fields (list, enable, disable)
-/// and values per document. retrieve's metadata_filtering_conditions filter on these values by field name.
+/// and values per document. retrieve's metadata_filtering_conditions filter on these values by field name. Mapped
+/// where the host registers a <see cref="DatasetMetadata"/> (the knowledge file locally, Table storage and AI Search in Azure).
 /// </summary>
 internal static class MetadataEndpoints
 {
@@ -26,12 +27,12 @@ internal static class MetadataEndpoints
         v1.MapPost("/datasets/{datasetId}/documents/metadata", SetValuesAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, DatasetApiBackend backend)
+    private static async Task<IResult> ListAsync(HttpContext http, string datasetId, IDatasetBackend backend, DatasetMetadata metadata)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        var (fields, builtIn) = await backend.Ingestor.Metadata.ListAsync(datasetId, ct);
-        var documents = await backend.Ingestor.Documents.ListAsync(datasetId, ct);
+        var (fields, builtIn) = await metadata.ListAsync(datasetId, ct);
+        var documents = await backend.ListDocumentsAsync(datasetId, ct);
         var list = new JsonArray();
         foreach (var f in fields)
         {
@@ -42,32 +43,32 @@ internal static class MetadataEndpoints
         return ApiJson.Result(new JsonObject { ["doc_metadata"] = list, ["built_in_field_enabled"] = builtIn });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, string datasetId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext http, string datasetId, IDatasetBackend backend, DatasetMetadata metadata, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        var field = await Run(() => backend.Ingestor.Metadata.CreateAsync(datasetId, JsonArgs.RequiredString(body, "name"), JsonArgs.RequiredString(body, "type"), ct));
+        var field = await Run(() => metadata.CreateAsync(datasetId, JsonArgs.RequiredString(body, "name"), JsonArgs.RequiredString(body, "type"), ct));
         return ApiJson.Result(Field(field), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> RenameAsync(HttpContext http, string datasetId, string metadataId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> RenameAsync(HttpContext http, string datasetId, string metadataId, IDatasetBackend backend, DatasetMetadata metadata, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        return ApiJson.Result(Field(await Run(() => backend.Ingestor.Metadata.RenameAsync(datasetId, metadataId, JsonArgs.RequiredString(body, "name"), ct))));
+        return ApiJson.Result(Field(await Run(() => metadata.RenameAsync(datasetId, metadataId, JsonArgs.RequiredString(body, "name"), ct))));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string datasetId, string metadataId, DatasetApiBackend backend)
+    private static async Task<IResult> DeleteAsync(HttpContext http, string datasetId, string metadataId, IDatasetBackend backend, DatasetMetadata metadata)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        await Run(() => backend.Ingestor.Metadata.DeleteAsync(datasetId, metadataId, ct));
+        await Run(() => metadata.DeleteAsync(datasetId, metadataId, ct));
         return Results.NoContent();
     }
 
-    private static async Task<IResult> BuiltInAsync(HttpContext http, string datasetId, DatasetApiBackend backend)
+    private static async Task<IResult> BuiltInAsync(HttpContext http, string datasetId, IDatasetBackend backend, DatasetMetadata metadata)
     {
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, http.RequestAborted);
         var fields = new JsonArray();
@@ -75,7 +76,7 @@ internal static class MetadataEndpoints
         return ApiJson.Result(new JsonObject { ["fields"] = fields });
     }
 
-    private static async Task<IResult> SetBuiltInAsync(HttpContext http, string datasetId, string action, DatasetApiBackend backend)
+    private static async Task<IResult> SetBuiltInAsync(HttpContext http, string datasetId, string action, IDatasetBackend backend, DatasetMetadata metadata)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
@@ -85,13 +86,13 @@ internal static class MetadataEndpoints
             "disable" => false,
             _ => throw ApiErrors.InvalidParam($"Invalid action: {action}. Use enable or disable."),
         };
-        var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
-        await backend.Ingestor.Metadata.SetBuiltInAsync(datasetId, enabled, attributes, ct);
+        var attributes = await backend.ListDocumentAttributesAsync(datasetId, ct);
+        await metadata.SetBuiltInAsync(datasetId, enabled, attributes, ct);
         return ApiJson.Result(new JsonObject { ["result"] = "success" });
     }
 
     /// <summary><c>{"operation_data": [{"document_id", "metadata_list": [{"id", "value", "name"}]}]}</c>: each document's values are replaced.</summary>
-    private static async Task<IResult> SetValuesAsync(HttpContext http, string datasetId, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> SetValuesAsync(HttpContext http, string datasetId, IDatasetBackend backend, DatasetMetadata metadata, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -108,10 +109,10 @@ internal static class MetadataEndpoints
             }
             operations.Add((JsonArgs.RequiredString(operation, "document_id"), values));
         }
-        var attributes = await backend.Ingestor.Attributes.ListDocumentsAsync(datasetId, ct);
+        var attributes = await backend.ListDocumentAttributesAsync(datasetId, ct);
         foreach (var (documentId, values) in operations)
         {
-            _ = await Run(() => backend.Ingestor.Metadata.SetValuesAsync(datasetId, documentId, values, attributes.GetValueOrDefault(documentId), ct))
+            _ = await Run(() => metadata.SetValuesAsync(datasetId, documentId, values, attributes.GetValueOrDefault(documentId), ct))
                 ?? throw DatasetErrors.DocumentNotFound();
         }
         return ApiJson.Result(new JsonObject { ["result"] = "success" });

@@ -61,7 +61,7 @@ internal sealed class SqliteDatasetBackend(DatasetApiBackend backend, DocumentSo
     }
 
     public Task<IReadOnlyList<KnowledgeTag>> BoundTagsAsync(string datasetId, CancellationToken cancellationToken) =>
-        TagEndpoints.BoundTagsAsync(backend, datasetId, cancellationToken);
+        Ingestor.Tags.DatasetTagsAsync(datasetId, cancellationToken);
 
     public async Task<IReadOnlyList<MetadataField>> MetadataFieldsAsync(string datasetId, CancellationToken cancellationToken) =>
         (await Ingestor.Metadata.ListAsync(datasetId, cancellationToken)).Fields;

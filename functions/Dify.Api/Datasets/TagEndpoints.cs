@@ -9,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace Dify.Api.Datasets;
 
-/// <summary>Dify's knowledge tags: <c>/datasets/tags</c> CRUD, binding and unbinding, and a dataset's tags.</summary>
+/// <summary>
+/// Dify's knowledge tags: <c>/datasets/tags</c> CRUD, binding and unbinding, and a dataset's tags. Mapped where the host
+/// registers <see cref="KnowledgeTags"/> (the knowledge file locally, Table storage in Azure).
+/// </summary>
 internal static class TagEndpoints
 {
     public static void Map(RouteGroupBuilder v1)
@@ -23,41 +26,41 @@ internal static class TagEndpoints
         v1.MapGet("/datasets/{datasetId}/tags", DatasetTagsAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, DatasetApiBackend backend)
+    private static async Task<IResult> ListAsync(HttpContext http, IDatasetBackend backend, KnowledgeTags tags)
     {
         var ct = http.RequestAborted;
-        var counts = await BindingCountsAsync(backend, ct);
+        var counts = await BindingCountsAsync(backend, tags, ct);
         var list = new JsonArray();
-        foreach (var tag in await backend.Ingestor.Tags.ListAsync(ct)) list.Add(Tag(tag, counts.GetValueOrDefault(tag.Id)));
+        foreach (var tag in await tags.ListAsync(ct)) list.Add(Tag(tag, counts.GetValueOrDefault(tag.Id)));
         return ApiJson.Result(list);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext http, IDatasetBackend backend, KnowledgeTags tags, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        var tag = await backend.Ingestor.Tags.CreateAsync(Name(body), ct);
+        var tag = await tags.CreateAsync(Name(body), ct);
         return ApiJson.Result(Tag(tag, 0));
     }
 
-    private static async Task<IResult> RenameAsync(HttpContext http, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> RenameAsync(HttpContext http, IDatasetBackend backend, KnowledgeTags tags, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
         var name = Name(body);
-        var tag = await backend.Ingestor.Tags.RenameAsync(JsonArgs.RequiredString(body, "tag_id"), name, ct) ?? throw TagNotFound();
-        return ApiJson.Result(Tag(tag, (await BindingCountsAsync(backend, ct)).GetValueOrDefault(tag.Id)));
+        var tag = await tags.RenameAsync(JsonArgs.RequiredString(body, "tag_id"), name, ct) ?? throw TagNotFound();
+        return ApiJson.Result(Tag(tag, (await BindingCountsAsync(backend, tags, ct)).GetValueOrDefault(tag.Id)));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> DeleteAsync(HttpContext http, IDatasetBackend backend, KnowledgeTags tags, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
-        return await backend.Ingestor.Tags.DeleteAsync(JsonArgs.RequiredString(body, "tag_id"), ct) ? Results.NoContent() : throw TagNotFound();
+        return await tags.DeleteAsync(JsonArgs.RequiredString(body, "tag_id"), ct) ? Results.NoContent() : throw TagNotFound();
     }
 
     /// <summary><c>{"tag_ids": [...], "target_id": dataset}</c>.</summary>
-    private static async Task<IResult> BindAsync(HttpContext http, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> BindAsync(HttpContext http, IDatasetBackend backend, KnowledgeTags tags, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
@@ -67,7 +70,7 @@ internal static class TagEndpoints
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         try
         {
-            await backend.Ingestor.Tags.BindAsync(datasetId, ids, [], ct);
+            await tags.BindAsync(datasetId, ids, [], ct);
         }
         catch (KeyNotFoundException e)
         {
@@ -77,37 +80,30 @@ internal static class TagEndpoints
     }
 
     /// <summary><c>{"tag_id", "target_id": dataset}</c>.</summary>
-    private static async Task<IResult> UnbindAsync(HttpContext http, DatasetApiBackend backend, IOptions<DatasetApiOptions> options)
+    private static async Task<IResult> UnbindAsync(HttpContext http, IDatasetBackend backend, KnowledgeTags tags, IOptions<DatasetApiOptions> options)
     {
         var ct = http.RequestAborted;
         var body = await JsonArgs.ReadObjectAsync(http.Request, options.Value.MaxJsonBodyBytes, ct);
         var datasetId = JsonArgs.RequiredString(body, "target_id");
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
-        await backend.Ingestor.Tags.BindAsync(datasetId, [], [JsonArgs.RequiredString(body, "tag_id")], ct);
+        await tags.BindAsync(datasetId, [], [JsonArgs.RequiredString(body, "tag_id")], ct);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> DatasetTagsAsync(HttpContext http, string datasetId, DatasetApiBackend backend)
+    private static async Task<IResult> DatasetTagsAsync(HttpContext http, string datasetId, IDatasetBackend backend, KnowledgeTags tags)
     {
         var ct = http.RequestAborted;
         _ = await DatasetAccess.DatasetAsync(backend, datasetId, ct);
         var data = new JsonArray();
-        foreach (var tag in await BoundTagsAsync(backend, datasetId, ct)) data.Add(new JsonObject { ["id"] = tag.Id, ["name"] = tag.Name });
+        foreach (var tag in await tags.DatasetTagsAsync(datasetId, ct)) data.Add(new JsonObject { ["id"] = tag.Id, ["name"] = tag.Name });
         return ApiJson.Result(new JsonObject { ["data"] = data, ["total"] = data.Count });
     }
 
-    /// <summary>The dataset's tags as Dify's dataset object lists them.</summary>
-    internal static async Task<IReadOnlyList<KnowledgeTag>> BoundTagsAsync(DatasetApiBackend backend, string datasetId, CancellationToken ct)
-    {
-        var all = (await backend.Ingestor.Tags.ListAsync(ct)).ToDictionary(t => t.Id);
-        return (await backend.Ingestor.Tags.BoundAsync(datasetId, ct)).Where(all.ContainsKey).Select(id => all[id]).ToList();
-    }
-
-    private static async Task<Dictionary<string, int>> BindingCountsAsync(DatasetApiBackend backend, CancellationToken ct)
+    private static async Task<Dictionary<string, int>> BindingCountsAsync(IDatasetBackend backend, KnowledgeTags tags, CancellationToken ct)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var dataset in await backend.Ingestor.Datasets.ListAsync(ct))
-            foreach (var id in await backend.Ingestor.Tags.BoundAsync(dataset.Id, ct))
+        foreach (var dataset in await backend.ListDatasetsAsync(ct))
+            foreach (var id in await tags.BoundAsync(dataset.Id, ct))
                 counts[id] = counts.GetValueOrDefault(id) + 1;
         return counts;
     }

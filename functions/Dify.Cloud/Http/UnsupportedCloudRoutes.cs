@@ -5,9 +5,8 @@ namespace Dify.Cloud.Http;
 
 /// <summary>
 /// Routes the cloud composition does not serve yet, answered with Dify's error envelope, 501 <c>not_supported</c>,
-/// naming the route, instead of a 404 or a half-working feature: the Dataset API routes that edit child chunks, tags or
-/// metadata fields. In Azure the search index holds the chunks and segments and the Table catalog the datasets and
-/// documents; these features have no store there yet.
+/// naming the route, instead of a 404 or a half-working feature: the Dataset API routes that edit child chunks and the
+/// embedding model list. (Tags and metadata fields are served: Table storage keeps them, AI Search the values' copies.)
 /// </summary>
 public sealed class UnsupportedCloudRoutes(RequestDelegate next)
 {
@@ -26,10 +25,6 @@ public sealed class UnsupportedCloudRoutes(RequestDelegate next)
         var s = (rest.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
         return s switch
         {
-            ["tags", ..] => "/v1/datasets/tags",
-            [_, "tags"] => "/v1/datasets/{dataset_id}/tags",
-            [_, "metadata", ..] => "/v1/datasets/{dataset_id}/metadata",
-            [_, "documents", "metadata"] => "/v1/datasets/{dataset_id}/documents/metadata",
             [_, "documents", _, "segments", _, "child_chunks", ..] => "/v1/datasets/{dataset_id}/documents/{document_id}/segments/{segment_id}/child_chunks",
             _ => null,
         };

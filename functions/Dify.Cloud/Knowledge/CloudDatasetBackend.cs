@@ -18,11 +18,11 @@ namespace Dify.Cloud.Knowledge;
 /// records in the Table catalog, their Dify attributes beside them, each document's source as the blob
 /// <c>documents/{dataset_id}/{document_id}{ext}</c> (whose trigger, <see cref="DocumentBlobTriggerHandler"/>, ingests it
 /// and updates the record), chunks in Azure AI Search, which also holds the stored segments (<see cref="CloudSegmentBackend"/>).
-/// Tags and metadata fields are not kept here.
+/// Tags and metadata fields are kept in the attributes (<see cref="KnowledgeTags"/>, <see cref="DatasetMetadata"/>).
 /// </summary>
 public sealed class CloudDatasetBackend(
     TableKnowledgeCatalog catalog, TableKnowledgeAttributes attributes, AzureStoreAccount account, AzureSearchKnowledgeIndex index, IndexedDocumentLedger ledger,
-    SearchIndexSchema schema, CloudResources resources, IOptions<CloudStorageOptions> storage, ModelReranker reranker, TimeProvider time, ILogger<CloudDatasetBackend> logger) : IDatasetBackend
+    SearchIndexSchema schema, KnowledgeTags tags, DatasetMetadata metadata, CloudResources resources, IOptions<CloudStorageOptions> storage, ModelReranker reranker, TimeProvider time, ILogger<CloudDatasetBackend> logger) : IDatasetBackend
 {
     /// <summary>The document attribute naming its source blob (under the dataset's folder), which the trigger matches.</summary>
     public const string BlobNameAttribute = "blob_name";
@@ -93,9 +93,10 @@ public sealed class CloudDatasetBackend(
         await (await resources.GetAsync().ConfigureAwait(false)).Ingestor.DeleteDocumentAsync(datasetId, documentId, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<IReadOnlyList<KnowledgeTag>> BoundTagsAsync(string datasetId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<KnowledgeTag>>([]);
+    public Task<IReadOnlyList<KnowledgeTag>> BoundTagsAsync(string datasetId, CancellationToken cancellationToken) => tags.DatasetTagsAsync(datasetId, cancellationToken);
 
-    public Task<IReadOnlyList<MetadataField>> MetadataFieldsAsync(string datasetId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<MetadataField>>([]);
+    public async Task<IReadOnlyList<MetadataField>> MetadataFieldsAsync(string datasetId, CancellationToken cancellationToken) =>
+        (await metadata.ListAsync(datasetId, cancellationToken).ConfigureAwait(false)).Fields;
 
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {

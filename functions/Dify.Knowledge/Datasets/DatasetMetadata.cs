@@ -28,17 +28,26 @@ public sealed class DatasetMetadata
 
     private const string FieldsKey = "metadata_fields";
     private const string BuiltInKey = "built_in_field_enabled";
-    private readonly KnowledgeAttributes _attributes;
-    private readonly DocumentStore _documents;
-    private readonly DocumentEdits _edits;
+    private readonly IKnowledgeAttributeStore _attributes;
+    private readonly IDocumentMetadataStore _documents;
     // Field definitions are read-modified-written as one JSON attribute: one edit at a time per store.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>The knowledge file's metadata (the local host).</summary>
     public DatasetMetadata(KnowledgeAttributes attributes, DocumentStore documents, DocumentEdits edits)
+        : this(attributes, new KnowledgeFileDocumentMetadata(
+            documents ?? throw new ArgumentNullException(nameof(documents)), edits ?? throw new ArgumentNullException(nameof(edits))))
+    {
+    }
+
+    /// <summary>
+    /// Metadata over any store (the Azure composition: Table storage and the search index). The edit gate is this
+    /// instance's: two instances editing the same dataset's field list at the same moment can lose one edit.
+    /// </summary>
+    public DatasetMetadata(IKnowledgeAttributeStore attributes, IDocumentMetadataStore documents)
     {
         _attributes = attributes ?? throw new ArgumentNullException(nameof(attributes));
         _documents = documents ?? throw new ArgumentNullException(nameof(documents));
-        _edits = edits ?? throw new ArgumentNullException(nameof(edits));
     }
 
     public async Task<(IReadOnlyList<MetadataField> Fields, bool BuiltInEnabled)> ListAsync(string datasetId, CancellationToken cancellationToken)
@@ -95,7 +104,7 @@ public sealed class DatasetMetadata
                 var metadata = (JsonObject?)document.Metadata?.DeepClone() ?? [];
                 foreach (var (name, _) in BuiltInFields) metadata.Remove(name);
                 if (enabled) AddBuiltIns(metadata, document, documentAttributes.GetValueOrDefault(document.Id));
-                await _edits.SetMetadataAsync(datasetId, document.Id, metadata, cancellationToken).ConfigureAwait(false);
+                await _documents.SetMetadataAsync(datasetId, document.Id, metadata, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -122,7 +131,7 @@ public sealed class DatasetMetadata
             metadata[field.Name] = Coerce(field, value.Value);
         }
         if (builtIn) AddBuiltIns(metadata, document, documentAttributes);
-        return await _edits.SetMetadataAsync(datasetId, documentId, metadata, cancellationToken).ConfigureAwait(false);
+        return await _documents.SetMetadataAsync(datasetId, documentId, metadata, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<MetadataField> EditFieldsAsync(
@@ -140,7 +149,7 @@ public sealed class DatasetMetadata
             foreach (var document in await _documents.ListAsync(datasetId, ct).ConfigureAwait(false))
             {
                 if (document.Metadata?.DeepClone() is not JsonObject metadata || !rewrite(metadata)) continue;
-                await _edits.SetMetadataAsync(datasetId, document.Id, metadata, ct).ConfigureAwait(false);
+                await _documents.SetMetadataAsync(datasetId, document.Id, metadata, ct).ConfigureAwait(false);
             }
             return field;
         }

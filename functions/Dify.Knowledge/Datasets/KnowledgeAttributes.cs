@@ -7,7 +7,7 @@ namespace Dify.Knowledge.Datasets;
 /// JSON attributes kept beside a dataset (<c>documentId</c> null) or a document, for the Dify fields the engine does
 /// not use itself (permission, batch, position, data source...). Deleted with their document or dataset.
 /// </summary>
-public sealed class KnowledgeAttributes(KnowledgeDatabase database)
+public sealed class KnowledgeAttributes(KnowledgeDatabase database) : IKnowledgeAttributeStore
 {
     public async Task<JsonObject?> GetAsync(string datasetId, string? documentId, CancellationToken cancellationToken)
     {
