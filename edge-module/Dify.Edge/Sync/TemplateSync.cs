@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Dify.Edge.Link.Hub;
 using Dify.Edge.Templates;
 using Microsoft.Extensions.Logging;
 
@@ -41,7 +42,7 @@ public sealed partial class TemplateSync(TemplateStore store, TemplateFetcher fe
             if (incoming is null && !fullDocument) return new JsonObject();
             var before = desired;
             if (fullDocument) desired = incoming as JsonObject ?? new JsonObject();
-            else if (incoming is JsonObject patch) desired = Merge(desired, patch);
+            else if (incoming is JsonObject patch) desired = TwinPatch.Merge(desired, patch);
             else desired = new JsonObject(); // "templates": null removes them all
 
             var reported = new JsonObject();
@@ -135,20 +136,5 @@ public sealed partial class TemplateSync(TemplateStore store, TemplateFetcher fe
         }
 
         throw new TemplateRejectedException("either content (inline YAML) or url + sha256 is required");
-    }
-
-    /// <summary>RFC 7396 merge patch.</summary>
-    internal static JsonObject Merge(JsonObject target, JsonObject patch)
-    {
-        var result = (JsonObject)target.DeepClone();
-        foreach (var (key, value) in patch)
-        {
-            if (key.StartsWith('$')) continue;
-            if (value is null) result.Remove(key);
-            else if (value is JsonObject child && result[key] is JsonObject existing) result[key] = Merge(existing, child);
-            else result[key] = value.DeepClone();
-        }
-
-        return result;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dify.Edge.Link.Hub;
 
 namespace Dify.Host.LocalHub;
 
@@ -30,11 +31,11 @@ internal sealed class LocalTwinStore(string directory, string deviceId, string m
 
     /// <summary>Merges into desired; returns the new desired version.</summary>
     public Task<long> PatchDesiredAsync(JsonObject patch, CancellationToken cancellationToken) =>
-        WithStateAsync(s => { s.Desired = Merge(s.Desired, patch); return ++s.DesiredVersion; }, save: true, cancellationToken);
+        WithStateAsync(s => { s.Desired = TwinPatch.Merge(s.Desired, patch); return ++s.DesiredVersion; }, save: true, cancellationToken);
 
     /// <summary>Merges into reported; returns the new reported version.</summary>
     public Task<long> PatchReportedAsync(JsonObject patch, CancellationToken cancellationToken) =>
-        WithStateAsync(s => { s.Reported = Merge(s.Reported, patch); return ++s.ReportedVersion; }, save: true, cancellationToken);
+        WithStateAsync(s => { s.Reported = TwinPatch.Merge(s.Reported, patch); return ++s.ReportedVersion; }, save: true, cancellationToken);
 
     private async Task<T> WithStateAsync<T>(Func<TwinState, T> action, bool save, CancellationToken cancellationToken)
     {
@@ -81,20 +82,6 @@ internal sealed class LocalTwinStore(string directory, string deviceId, string m
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, _path, overwrite: true);
-    }
-
-    /// <summary>RFC 7396 merge patch; <c>$</c>-keys (versions) are not properties.</summary>
-    internal static JsonObject Merge(JsonObject target, JsonObject patch)
-    {
-        var result = (JsonObject)target.DeepClone();
-        foreach (var (key, value) in patch)
-        {
-            if (key.StartsWith('$')) continue;
-            if (value is null) result.Remove(key);
-            else if (value is JsonObject child && result[key] is JsonObject existing) result[key] = Merge(existing, child);
-            else result[key] = value.DeepClone();
-        }
-        return result;
     }
 
     private sealed class TwinState

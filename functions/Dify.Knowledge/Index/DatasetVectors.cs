@@ -90,18 +90,8 @@ internal sealed class DatasetVectors(int dimensions)
         _lock.EnterWriteLock();
         try
         {
-            if (!_slotOf.Remove(id, out var slot)) return false;
-            var last = --_count;
-            if (slot != last)
-            {
-                _ids[slot] = _ids[last];
-                _parents[slot] = _parents[last];
-                _ordinals[slot] = _ordinals[last];
-                _docs[slot] = _docs[last];
-                _scales[slot] = _scales[last];
-                _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(slot * Dimensions, Dimensions));
-                _slotOf[_ids[slot]] = slot;
-            }
+            if (!_slotOf.TryGetValue(id, out var slot)) return false;
+            RemoveSlot(slot);
             return true;
         }
         finally { _lock.ExitWriteLock(); }
@@ -120,20 +110,26 @@ internal sealed class DatasetVectors(int dimensions)
             {
                 if (_docs[slot] != ordinal) continue;
                 removed.Add(_ids[slot]);
-                _slotOf.Remove(_ids[slot]);
-                var last = --_count;
-                if (slot == last) continue;
-                _ids[slot] = _ids[last];
-                _parents[slot] = _parents[last];
-                _ordinals[slot] = _ordinals[last];
-                _docs[slot] = _docs[last];
-                _scales[slot] = _scales[last];
-                _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(slot * Dimensions, Dimensions));
-                _slotOf[_ids[slot]] = slot;
+                RemoveSlot(slot);
             }
             return removed;
         }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Frees a slot by moving the last row into it (the caller holds the write lock).</summary>
+    private void RemoveSlot(int slot)
+    {
+        _slotOf.Remove(_ids[slot]);
+        var last = --_count;
+        if (slot == last) return;
+        _ids[slot] = _ids[last];
+        _parents[slot] = _parents[last];
+        _ordinals[slot] = _ordinals[last];
+        _docs[slot] = _docs[last];
+        _scales[slot] = _scales[last];
+        _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(slot * Dimensions, Dimensions));
+        _slotOf[_ids[slot]] = slot;
     }
 
     public bool AnySearchable()

@@ -20,7 +20,7 @@ internal static class KnowledgeMigrations
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken ct)
     {
-        foreach (var (table, column, definition) in KnowledgeSchema.AddedColumns.Concat(Columns))
+        foreach (var (table, column, definition) in Columns)
         {
             await using var probe = connection.CreateCommand();
             probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";

@@ -34,10 +34,4 @@ internal static class KnowledgeSchema
         CREATE TABLE IF NOT EXISTS attributes(
             dataset_id TEXT NOT NULL, document_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(dataset_id, document_id));
         """ + Vectors.VectorFileSchema.Sql;
-
-    /// <summary>
-    /// Columns added after the first release: (table, column, definition). Opening a file adds the missing ones in
-    /// place (ALTER TABLE ADD COLUMN rewrites no rows), so an existing knowledge file keeps its data and stays readable.
-    /// </summary>
-    public static readonly (string Table, string Column, string Definition)[] AddedColumns = [];
 }

@@ -4,18 +4,16 @@ using System.Numerics.Tensors;
 namespace Dify.Knowledge.Storage;
 
 /// <summary>
-/// Vectors as little-endian blobs; embeddings.format says which. New vectors are written as float16: half the bytes
-/// of float32 (vector writes dominate ingestion), and its 11-bit precision changes a cosine by about 1e-4, far below
-/// what reorders search results. Rows written before the format column existed are float32 (format 0).
+/// The vector blobs of the embeddings table that knowledge files held before vector files (see
+/// <see cref="Vectors.EmbeddingsMigration"/>, which reads them): little-endian float32 (format 0, and rows written before
+/// the format column existed) or float16 (format 1).
 /// </summary>
 internal static class VectorBlob
 {
     public const int Float32 = 0;
     public const int Float16 = 1;
 
-    /// <summary>The format new vectors are written in.</summary>
-    public const int Current = Float16;
-
+    /// <summary>A float16 blob (what the last release before vector files wrote; tests build such files with it).</summary>
     public static byte[] Write(ReadOnlySpan<float> vector)
     {
         var blob = new byte[vector.Length * sizeof(ushort)];
